@@ -1,0 +1,3 @@
+using AftSweep.Client.Commands;
+
+return await AftSweepApp.RunAsync(args);

@@ -1,0 +1,11 @@
+namespace AftSweep.Contracts;
+
+/// <summary>
+/// The version of the training code that goes into every trial id. Bump <see cref="Trials"/> whenever a change
+/// alters what a trial computes (numbers, not speed), so old results are never mixed with new ones.
+/// </summary>
+public static class CodeVersion
+{
+    public const string Trials = "aft-trials-1";
+    public const string Extractor = "aft-features-1";
+}

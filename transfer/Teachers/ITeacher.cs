@@ -1,0 +1,25 @@
+using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Features;
+
+namespace AftSweep.Transfer.Teachers;
+
+/// <summary>A frozen pre-trained model (or a stand-in: precomputed features, noise) that yields features.</summary>
+public interface ITeacher : IDisposable
+{
+    /// <summary>The spec string it was made from ("onnx:minilm", "noise:384", ...).</summary>
+    string Spec { get; }
+    /// <summary>Feature width d.</summary>
+    int Dim { get; }
+    /// <summary>Identity of the extractor's output (model file hash, preprocessing, version): part of feature-set keys.</summary>
+    string Identity { get; }
+
+    /// <summary>Features of rows [startRow, startRow + rowCount) of a split, float32 [rowCount, Dim].</summary>
+    Task<FeatureMatrix> ExtractAsync(LoadedDataset dataset, SplitName split, int startRow, int rowCount,
+        IProgress<int>? rowsDone, CancellationToken cancellationToken);
+}
+
+/// <summary>Makes teachers from grid specs; relative paths resolve against <c>baseDirectory</c>.</summary>
+public interface ITeacherFactory
+{
+    ITeacher Create(string spec, string baseDirectory);
+}

@@ -1,0 +1,39 @@
+namespace AftSweep.Infra.Metrics;
+
+/// <summary>
+/// Every AftSweep instrument name in one place (as Orleans' InstrumentNames.cs). Prometheus names follow from these:
+/// dots become underscores, counters get "_total", the unit is appended ("_seconds", "_bytes").
+/// Labels are bounded: method, state, device, slot, reason, source, teacher kind, sweep name; never trial ids.
+/// </summary>
+public static class InstrumentNames
+{
+    public const string MeterName = "AftSweep";
+
+    // Trials (label: method, state / reason)
+    public const string TrialTransitions = "aftsweep.trial.transitions";
+    public const string TrialsCurrent = "aftsweep.trials.current";
+    public const string TrialDuration = "aftsweep.trial.duration";
+    public const string TrialRetries = "aftsweep.trial.retries";
+    public const string TrialFailures = "aftsweep.trial.failures";
+    public const string LeaseExpirations = "aftsweep.lease.expirations";
+
+    // Worker slots (label: device, slot)
+    public const string TrainingSteps = "aftsweep.training.steps";
+    public const string TrainingSamples = "aftsweep.training.samples";
+    public const string SlotsBusy = "aftsweep.slots.busy";
+    public const string Slots = "aftsweep.slots";
+    public const string GpuMemoryInUse = "aftsweep.gpu.memory.used";
+
+    // Feature cache (label: source = local|blob, teacher)
+    public const string FeatureCacheHits = "aftsweep.features.cache.hits";
+    public const string FeatureCacheMisses = "aftsweep.features.cache.misses";
+    public const string FeatureBytesRead = "aftsweep.features.read";
+    public const string FeatureRowsExtracted = "aftsweep.features.extracted.rows";
+
+    // Storage (label: operation)
+    public const string StorageRetries = "aftsweep.storage.retries";
+
+    // Sweeps (label: sweep)
+    public const string SweepProgress = "aftsweep.sweep.progress";
+    public const string SweepEta = "aftsweep.sweep.eta";
+}

@@ -110,6 +110,13 @@ public sealed class ReportingCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task App_PlotVerbWithoutKind_ExitCode2()
+    {
+        var dir = WriteRecords(SyntheticSweep.Build());
+        Assert.Equal(2, await AftSweepApp.RunAsync(["plot", dir, "--out", Path.Combine(folder.FullName, "x.png")]));
+    }
+
+    [Fact]
     public async Task App_PlotVerb_WritesPng()
     {
         var dir = WriteRecords(SyntheticSweep.BuildWithNoise());

@@ -3,7 +3,6 @@ using AftSweep.Client.Reporting;
 using AftSweep.Client.Reporting.Plots;
 using AftSweep.Client.Reporting.Records;
 using AftSweep.Contracts.Protocol;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Plot;
@@ -32,16 +31,6 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
         [CommandOption("--combo <COMBO>")]
         [Description("learning-curves: only this teacher combo (e.g. minilm+arctic); stl and scratch stay as the baseline.")]
         public string? Combo { get; init; }
-
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Kind))
-            {
-                return ValidationResult.Error($"--kind: required (one of {PlotKinds.Names})");
-            }
-
-            return string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out: required (FILE.png or FILE.svg)") : ValidationResult.Success();
-        }
     }
 
     public TextWriter Errors { get; init; } = Console.Error;
@@ -53,10 +42,18 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
     {
         try
         {
+            // Checked here rather than in Settings.Validate so a missing option is an exit-2 message, not a parser exception.
+            if (string.IsNullOrWhiteSpace(settings.Kind))
+            {
+                throw new ReportInputException($"--kind: required (one of {PlotKinds.Names})");
+            }
+
             var kind = PlotKinds.Parse(settings.Kind);
             if (Path.GetExtension(settings.Out).ToLowerInvariant() is not (".png" or ".svg"))
             {
-                throw new ReportInputException($"--out: '{settings.Out}' must end in .png or .svg");
+                throw new ReportInputException(string.IsNullOrWhiteSpace(settings.Out)
+                    ? "--out: required (FILE.png or FILE.svg)"
+                    : $"--out: '{settings.Out}' must end in .png or .svg");
             }
 
             var records = await source.LoadAsync(settings.Target, cancellationToken).ConfigureAwait(false);

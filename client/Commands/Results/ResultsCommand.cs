@@ -3,7 +3,6 @@ using AftSweep.Client.Reporting;
 using AftSweep.Client.Reporting.Formats;
 using AftSweep.Client.Reporting.Records;
 using AftSweep.Contracts.Protocol;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Results;
@@ -28,10 +27,6 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
         [CommandOption("--expected-seeds <N>")]
         [Description("Final seeds each cell should have (cells with fewer are flagged). Default: the seeds seen in the records.")]
         public int? ExpectedSeeds { get; init; }
-
-        public override ValidationResult Validate() => ExpectedSeeds is < 1
-            ? ValidationResult.Error("--expected-seeds: must be at least 1")
-            : ValidationResult.Success();
     }
 
     public TextWriter Output { get; init; } = Console.Out;
@@ -44,6 +39,11 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
     {
         try
         {
+            if (settings.ExpectedSeeds is < 1)
+            {
+                throw new ReportInputException($"--expected-seeds: {settings.ExpectedSeeds} must be at least 1");
+            }
+
             var format = settings.Format is { } name
                 ? ReportFormats.Parse(name)
                 : settings.Out is { } file ? ReportFormats.FromExtension(file) ?? ReportFormat.Markdown : ReportFormat.Markdown;

@@ -17,5 +17,8 @@ public static class AftSweepApp
         config.SetApplicationName("aftsweep");
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
+        config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderTrialRecordSource>();
+        config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
+        config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
     }
 }

@@ -1,0 +1,71 @@
+using System.ComponentModel;
+using AftSweep.Client.Reporting;
+using AftSweep.Client.Reporting.Formats;
+using AftSweep.Client.Reporting.Records;
+using AftSweep.Contracts.Protocol;
+using Spectre.Console.Cli;
+
+namespace AftSweep.Client.Commands.Results;
+
+/// <summary>`aftsweep results RECORDS_DIR_OR_SWEEP`: the paper's tables from a sweep's trial records.</summary>
+public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<ResultsCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
+        [Description("A folder of trial record files (one <trial>.json per trial).")]
+        public string Target { get; init; } = "";
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("md, csv, latex or json. Default: from --out's extension (.md .csv .tex .json), else md.")]
+        public string? Format { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write to FILE (atomically) instead of standard output.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--expected-seeds <N>")]
+        [Description("Final seeds each cell should have (cells with fewer are flagged). Default: the seeds seen in the records.")]
+        public int? ExpectedSeeds { get; init; }
+    }
+
+    public TextWriter Output { get; init; } = Console.Out;
+    public TextWriter Errors { get; init; } = Console.Error;
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        RunAsync(settings, cancellationToken);
+
+    public async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (settings.ExpectedSeeds is < 1)
+            {
+                throw new ReportInputException($"--expected-seeds: {settings.ExpectedSeeds} must be at least 1");
+            }
+
+            var format = settings.Format is { } name
+                ? ReportFormats.Parse(name)
+                : settings.Out is { } file ? ReportFormats.FromExtension(file) ?? ReportFormat.Markdown : ReportFormat.Markdown;
+            var records = await source.LoadAsync(settings.Target, cancellationToken).ConfigureAwait(false);
+            var report = ResultsReportBuilder.Build(SweepAggregator.Aggregate(records, settings.ExpectedSeeds));
+            var text = ReportFormats.Writer(format).Write(report);
+            if (settings.Out is { } path)
+            {
+                OutputFile.WriteText(path, text);
+                await Errors.WriteLineAsync($"wrote {path} ({records.Count} records, {report.Datasets.Count} dataset(s))").ConfigureAwait(false);
+            }
+            else
+            {
+                await Output.WriteAsync(text).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is ReportInputException or InvalidDataException)
+        {
+            await Errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}

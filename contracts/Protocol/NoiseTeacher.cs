@@ -1,0 +1,35 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using AftSweep.Contracts.Grid;
+
+namespace AftSweep.Contracts.Protocol;
+
+/// <summary>Reads the width D out of a "noise:D" teacher spec (grid.md, teachers).</summary>
+public static class NoiseTeacher
+{
+    public const string Prefix = "noise:";
+
+    public static bool TryParseWidth(string spec, out int width)
+    {
+        width = 0;
+        return spec.StartsWith(Prefix, StringComparison.Ordinal)
+               && int.TryParse(spec.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out width)
+               && width > 0;
+    }
+
+    public static bool IsNoise(this TeacherRef teacher) => TryParseWidth(teacher.Spec, out _);
+
+    /// <summary>Total noise features in a combo (0 when it has no noise teacher).</summary>
+    public static int NoiseFeatures(IEnumerable<TeacherRef> combo) =>
+        combo.Sum(t => TryParseWidth(t.Spec, out var d) ? d : 0);
+
+    /// <summary>The combo's real (non-noise) teachers joined by '+', e.g. "minilm" for minilm+noise.</summary>
+    public static string RealTeachersKey(IEnumerable<TeacherRef> combo) =>
+        string.Join("+", combo.Where(t => !t.IsNoise()).Select(t => t.Name));
+
+    public static bool HasNoise(IEnumerable<TeacherRef> combo, [NotNullWhen(true)] out TeacherRef? first)
+    {
+        first = combo.FirstOrDefault(t => t.IsNoise());
+        return first is not null;
+    }
+}

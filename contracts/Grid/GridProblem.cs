@@ -4,5 +4,6 @@ namespace AftSweep.Contracts.Grid;
 /// document itself) and what.</summary>
 public sealed record GridProblem(string Path, string Message)
 {
-    public override string ToString() => $"{Path}: {Message}";
+    /// <summary>Always one line (line breaks shown as \n), so tools can read one problem per line.</summary>
+    public override string ToString() => $"{Path}: {Message.ReplaceLineEndings("\\n")}";
 }

@@ -114,6 +114,16 @@ public sealed class BadGridTests
     }
 
     [Fact]
+    public void Problem_WithLineBreaksInTheMessage_RendersOnOneLine()
+    {
+        var problem = Assert.Single(GridParser.ParseFile(Path.Combine(TestPaths.BadGrids, "not-json.json")).Problems);
+
+        Assert.Contains('\n', problem.Message);
+        Assert.DoesNotContain('\n', problem.ToString());
+        Assert.StartsWith("$: not valid JSON at line 3, column 15: 'nope\\n}\\n'", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParseFile_GridOverOneMiB_IsRefusedBeforeParsing()
     {
         var path = Path.Combine(Path.GetTempPath(), $"aftsweep-big-{Guid.NewGuid():N}.json");

@@ -25,8 +25,10 @@ public sealed class ValidateCommand(CliOutput output) : Command<ValidateCommand.
         var size = GridSize.Of(grid);
         output.Out.WriteLine(
             $"valid: grid '{grid.Name}', dataset '{grid.Dataset.Name}' ({grid.Dataset.Kind.ToString().ToLowerInvariant()}), " +
-            $"{grid.Methods.Count} methods, {grid.Combos.Count} combos, {size.Cells} cells, " +
+            $"{Count(grid.Methods.Count, "method")}, {Count(grid.Combos.Count, "combo")}, {Count(size.Cells, "cell")}, " +
             $"{size.SelectionTrials} selection + {size.FinalTrials} final = {size.TotalTrials} trials");
         return ExitCodes.Ok;
     }
+
+    private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 }

@@ -5,11 +5,26 @@ namespace AftSweep.Client.Commands;
 /// <summary>The command tree of `aftsweep`. Each verb lives in its own folder under Commands/.</summary>
 public static class AftSweepApp
 {
-    public static Task<int> RunAsync(string[] args)
+    /// <param name="output">Where verbs write; the console when null (tests pass string writers).</param>
+    public static async Task<int> RunAsync(string[] args, CliOutput? output = null)
     {
+        output ??= CliOutput.Console;
         var app = new CommandApp();
-        app.Configure(Configure);
-        return app.RunAsync(args);
+        app.Configure(config =>
+        {
+            config.Settings.Registrar.RegisterInstance(output);
+            Configure(config);
+        });
+        try
+        {
+            return await app.RunAsync(args);
+        }
+        catch (CommandAppException e)
+        {
+            // A mistyped command line is bad input: say what is wrong, no stack trace.
+            await output.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
     }
 
     public static void Configure(IConfigurator config)
@@ -20,5 +35,7 @@ public static class AftSweepApp
         config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderTrialRecordSource>();
         config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
         config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
+        config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
+        config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
     }
 }

@@ -22,8 +22,14 @@ public sealed record GridSpec
     public TeacherRef Teacher(string name) => Teachers.First(t => t.Name == name);
 }
 
+/// <summary>A named teacher. <see cref="Spec"/> is canonical (absolute paths, see <see cref="TeacherSpec"/>).</summary>
 [GenerateSerializer, Immutable, Alias("aftsweep.TeacherRef.v1")]
-public sealed record TeacherRef([property: Id(0)] string Name, [property: Id(1)] string Spec);
+public sealed record TeacherRef([property: Id(0)] string Name, [property: Id(1)] string Spec)
+{
+    /// <summary>sha256 of the teacher's files (features:DIR, onnx-file:), set by the planner; null for built-in and
+    /// noise teachers. Part of every trial id, so changed features or models never reuse old results.</summary>
+    [Id(2)] public string? Fingerprint { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("aftsweep.DownstreamSpec.v1")]
 public sealed record DownstreamSpec
@@ -34,6 +40,8 @@ public sealed record DownstreamSpec
     [Id(1)] public string? Init { get; init; }
     /// <summary>Model knobs, scalars as invariant strings (e.g. "smallImageStem": "true").</summary>
     [Id(2)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+    /// <summary>sha256 of the <see cref="Init"/> file, set by the planner (trial ids hash this, not the path).</summary>
+    [Id(3)] public string? InitFingerprint { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.SelectionSpec.v1")]

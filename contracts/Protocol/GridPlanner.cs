@@ -1,13 +1,81 @@
 using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
 
 namespace AftSweep.Contracts.Protocol;
 
-/// <summary>Expands a validated grid into a <see cref="SweepPlan"/> with content-addressed trial ids.</summary>
+/// <summary>
+/// Expands a validated grid into a <see cref="SweepPlan"/> with content-addressed trial ids (grid.md, "Trials a grid
+/// expands to"). Reads (hashes) the dataset, teacher and init files, so call it after validation.
+/// </summary>
 public static class GridPlanner
 {
-    public static SweepPlan Plan(GridSpec grid) => throw new NotImplementedException("being written (issue 2)");
+    public static SweepPlan Plan(GridSpec grid)
+    {
+        var datasetFingerprint = DatasetFingerprint.Compute(grid.Dataset);
+        var teachers = grid.Teachers.Select(t => t with { Fingerprint = TeacherFingerprint.Compute(t.Spec) }).ToList();
+        var byName = teachers.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var downstream = grid.Downstream.Init is { } init
+            ? grid.Downstream with { InitFingerprint = FileHashing.OfFile("aftsweep-init-v1", init) }
+            : grid.Downstream;
+
+        var cells = new List<CellPlan>();
+        foreach (var method in grid.Methods)
+        {
+            var info = method.Info;
+            var training = method.Overrides.OverlayOn(grid.Training).Resolve(info, grid.Dataset.Kind);
+            IReadOnlyList<IReadOnlyList<string>> combos = info.UsesTeachers ? grid.Combos : [[]];
+            foreach (var names in combos)
+            {
+                var combo = names.Select(n => byName[n]).ToList();
+                var template = new TrialSpec
+                {
+                    Id = "",
+                    Stage = TrialStage.Final,
+                    Method = info.Id,
+                    Lambda = null,
+                    Combo = combo,
+                    Seed = 0,
+                    Dataset = grid.Dataset,
+                    DatasetFingerprint = datasetFingerprint,
+                    Downstream = downstream,
+                    Training = training,
+                    HoldoutFraction = grid.Selection.HoldoutFraction,
+                    SplitSeed = grid.Selection.SplitSeed,
+                };
+                var selection = info.IsRegularised
+                    ? method.Lambdas.SelectMany(lambda => grid.Selection.Seeds.Select(seed =>
+                        TrialIds.WithId(template with { Stage = TrialStage.Selection, Lambda = lambda, Seed = seed }))).ToList()
+                    : [];
+                cells.Add(new CellPlan
+                {
+                    Key = $"{info.Name}|{string.Join("+", names)}",
+                    Method = info.Id,
+                    Combo = combo,
+                    SelectionTrials = selection,
+                    FinalSeeds = grid.Seeds,
+                    FinalTemplate = template,
+                });
+            }
+        }
+        return new SweepPlan
+        {
+            SweepId = TrialIds.OfSweep(grid, datasetFingerprint, teachers, downstream),
+            Grid = grid,
+            DatasetFingerprint = datasetFingerprint,
+            Cells = cells,
+        };
+    }
 
     /// <summary>The stage-2 trial of a cell for a chosen lambda (null for methods without one) and seed, with its id.</summary>
-    public static TrialSpec FinalTrial(CellPlan cell, double? lambda, int seed) => throw new NotImplementedException("being written (issue 2)");
+    public static TrialSpec FinalTrial(CellPlan cell, double? lambda, int seed)
+    {
+        var info = MethodCatalog.Get(cell.Method);
+        if (info.IsRegularised && lambda is null)
+            throw new ArgumentException($"{info.Name} is regularised: its final trial needs the lambda chosen in stage 1", nameof(lambda));
+        if (!info.IsRegularised && lambda is not null)
+            throw new ArgumentException($"{info.Name} takes no lambda", nameof(lambda));
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        return TrialIds.WithId(cell.FinalTemplate with { Stage = TrialStage.Final, Lambda = lambda, Seed = seed });
+    }
 }

@@ -1,0 +1,17 @@
+using AftSweep.Contracts.Grid;
+
+namespace AftSweep.Client.Commands;
+
+/// <summary>Reads a grid for a verb: a valid spec, or every problem printed to stderr (one per line) and null.</summary>
+public static class GridFile
+{
+    public static GridSpec? Load(string path, long? maxTrials, CliOutput output)
+    {
+        var options = maxTrials is { } cap ? GridParserOptions.Default with { MaxTrials = cap } : GridParserOptions.Default;
+        var result = GridParser.ParseFile(path, options);
+        if (result.IsValid) return result.Spec;
+        foreach (var problem in result.Problems) output.Error.WriteLine(problem);
+        output.Error.WriteLine($"{Path.GetFullPath(path)}: {result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}, nothing done");
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using AftSweep.Contracts.Protocol;
+
+namespace AftSweep.Contracts.Grid;
+
+/// <summary>
+/// A dataset's identity: sha256 over its loader options and the bytes of every file it reads (sorted by role, e.g.
+/// <c>test.files[0000]</c>, <c>train.images</c>). Paths and the dataset's name are not part of it, so the same data
+/// has the same fingerprint on every machine, wherever it lives.
+/// </summary>
+public static class DatasetFingerprint
+{
+    private const string Domain = "aftsweep-dataset-v1";
+
+    /// <exception cref="IOException">A file the dataset reads is missing or unreadable (validation checks this first).</exception>
+    public static string Compute(DatasetSpec dataset)
+    {
+        using var hash = new FileHashing(Domain);
+        hash.AppendText(CanonicalJson.Write(LoaderOptions(dataset)) + "\n");
+        foreach (var (role, path) in Files(dataset).OrderBy(f => f.Role, StringComparer.Ordinal))
+            hash.AppendFile(role, path);
+        return hash.HexDigest();
+    }
+
+    /// <summary>Everything in the dataset block but its name and paths: how the files are read.</summary>
+    private static System.Text.Json.Nodes.JsonObject LoaderOptions(DatasetSpec dataset)
+    {
+        var node = CanonicalJson.ToNode(dataset).AsObject();
+        node.Remove("name");
+        node.Remove("train");
+        node.Remove("test");
+        return node;
+    }
+
+    /// <summary>(role, absolute path) for every file; an image-folder root contributes each file under it.</summary>
+    private static IEnumerable<(string Role, string Path)> Files(DatasetSpec dataset)
+    {
+        foreach (var (split, source) in new[] { ("train", dataset.Train), ("test", dataset.Test) })
+        {
+            for (var i = 0; i < source.Files.Count; i++)
+            {
+                var role = $"{split}.files[{i.ToString("D4", CultureInfo.InvariantCulture)}]";
+                var path = source.Files[i];
+                if (dataset.Format == DatasetFormat.ImageFolder)
+                {
+                    foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                        yield return ($"{role}/{System.IO.Path.GetRelativePath(path, file).Replace('\\', '/')}", file);
+                }
+                else yield return (role, path);
+            }
+            if (source.Images is { } images) yield return ($"{split}.images", images);
+            if (source.Labels is { } labels) yield return ($"{split}.labels", labels);
+            if (source.X is { } x) yield return ($"{split}.x", x);
+            if (source.Y is { } y) yield return ($"{split}.y", y);
+        }
+    }
+}

@@ -17,5 +17,11 @@ public static class AftSweepApp
         config.SetApplicationName("aftsweep");
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure the training engine's speed.");
+            bench.AddCommand<Bench.Step.BenchStepCommand>("step")
+                .WithDescription("Training steps per second of each method on one model and batch, and the ratio to stl.");
+        });
     }
 }

@@ -32,11 +32,16 @@ public sealed record StepBenchmarkOptions
     public IReadOnlyDictionary<string, string> ModelOptions { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>One method's timing; <see cref="Error"/> set when it could not run (e.g. regulariser not available).</summary>
-public sealed record StepTiming(string Method, int Steps, double Seconds, double? RatioToStl, string? Error)
+/// <summary>
+/// One method's timing; <see cref="Error"/> set when it could not run (e.g. regulariser not available).
+/// <see cref="CpuSeconds"/> is the process's CPU time over the timed steps: on a shared machine wall time
+/// depends on the neighbours, CPU time much less.
+/// </summary>
+public sealed record StepTiming(string Method, int Steps, double Seconds, double CpuSeconds, double? RatioToStl, string? Error)
 {
     public double StepsPerSecond => Seconds > 0 ? Steps / Seconds : 0;
     public double MillisecondsPerStep => Steps > 0 ? Seconds * 1000 / Steps : 0;
+    public double CpuMillisecondsPerStep => Steps > 0 ? CpuSeconds * 1000 / Steps : 0;
 }
 
 /// <summary>
@@ -107,7 +112,7 @@ public static class StepBenchmark
         catch (Exception e) when (e is NotImplementedException or NotSupportedException)
         {
             regulariser?.Dispose();
-            return new StepTiming(method.Name, 0, 0, null, $"not available: {e.Message}");
+            return new StepTiming(method.Name, 0, 0, 0, null, $"not available: {e.Message}");
         }
 
         using var owned = regulariser;
@@ -136,6 +141,8 @@ public static class StepBenchmark
 
         for (var i = 0; i < options.WarmupSteps; i++) RunStep(i);
         Synchronize(device);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < options.Steps; i++)
         {
@@ -144,7 +151,9 @@ public static class StepBenchmark
         }
         Synchronize(device);
         clock.Stop();
-        return new StepTiming(method.Name, options.Steps, clock.Elapsed.TotalSeconds, null, null);
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        return new StepTiming(method.Name, options.Steps, clock.Elapsed.TotalSeconds, cpu, null, null);
     }
 
     private static void Synchronize(Device device)

@@ -67,6 +67,7 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
                 steps = t.Steps,
                 stepsPerSecond = t.Error is null ? t.StepsPerSecond : (double?)null,
                 msPerStep = t.Error is null ? t.MillisecondsPerStep : (double?)null,
+                cpuMsPerStep = t.Error is null ? t.CpuMillisecondsPerStep : (double?)null,
                 ratioToStl = t.RatioToStl,
                 error = t.Error,
             }),
@@ -79,17 +80,18 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
         var console = AnsiConsole.Console;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"bench step: {settings.Model}{(settings.SmallImageStem ? " (small image stem)" : "")}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
-        var table = new Table().AddColumns("method", "steps/s", "ms/step", "time vs stl");
+        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl");
         foreach (var t in timings)
         {
             if (t.Error is not null)
             {
-                table.AddRow(t.Method, "-", "-", Markup.Escape(t.Error));
+                table.AddRow(t.Method, "-", "-", "-", Markup.Escape(t.Error));
                 continue;
             }
             table.AddRow(t.Method,
                 t.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                 t.MillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
+                t.CpuMillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
                 t.RatioToStl is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "-");
         }
         console.Write(table);

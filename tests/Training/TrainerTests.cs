@@ -38,6 +38,19 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Train_TextTransformer_LearnsSentimentWords()
+    {
+        var texts = Enumerable.Range(0, 48).Select(i => i % 2 == 0 ? $"a great film number {i}" : $"an awful film number {i}").ToArray();
+        var split = new Transfer.Data.LabeledSplit { Labels = Enumerable.Range(0, 48).Select(i => i % 2).ToArray(), Texts = texts };
+        using var data = Set(split);
+        using var model = Transfer.Models.DownstreamModelFactory.Create(
+            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputTensors.ShapeOf(split), 2, CPU, seed: 0);
+        Trainer.Train(model, null, data, new TrainingSettings { Steps = 30, BatchSize = 16, Lr = 1e-3, Seed = 0 });
+        var accuracy = Evaluator.Accuracy(model, data.Inputs, data.Labels, 16);
+        Assert.True(accuracy > 0.9, $"train accuracy {accuracy}");
+    }
+
+    [Fact]
     public void Train_SameSeedTwice_IdenticalCurveAndAccuracy()
     {
         (IReadOnlyList<EpochPoint> Curve, double Accuracy) Run(int seed)

@@ -37,5 +37,11 @@ public static class AftSweepApp
         config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
         config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
         config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure the training engine's speed.");
+            bench.AddCommand<Bench.Step.BenchStepCommand>("step")
+                .WithDescription("Training steps per second of each method on one model and batch, and the ratio to stl.");
+        });
     }
 }

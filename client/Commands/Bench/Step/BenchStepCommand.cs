@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.Json;
+using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AftSweep.Client.Commands.Bench.Step;
+
+/// <summary>
+/// <c>aftsweep bench step</c>: training steps per second of each method on one model and batch, and each method's
+/// step time relative to stl. Exit 0 when every method ran, 1 when some could not (listed), 2 on bad options.
+/// </summary>
+public sealed class BenchStepCommand : Command<BenchStepSettings>
+{
+    public override int Execute(CommandContext context, BenchStepSettings settings, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepTiming> timings;
+        string device;
+        try
+        {
+            if (settings.Threads is { } threads)
+            {
+                if (threads <= 0) throw new ArgumentException($"--threads must be positive, got {threads}");
+                TorchSharp.torch.set_num_threads(threads);
+            }
+            device = DeviceSelector.Describe(DeviceSelector.Resolve(settings.Device));
+            var options = new StepBenchmarkOptions
+            {
+                Model = settings.Model,
+                Methods = settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                BatchSize = settings.Batch,
+                Steps = settings.Steps,
+                WarmupSteps = Math.Max(0, settings.Warmup),
+                TeacherDim = settings.TeacherDim,
+                Device = settings.Device,
+                ModelOptions = settings.SmallImageStem
+                    ? new Dictionary<string, string> { ["smallImageStem"] = "true" }
+                    : new Dictionary<string, string>(),
+            };
+            timings = StepBenchmark.Run(options, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        if (settings.Json) WriteJson(settings, device, timings);
+        else WriteTable(settings, device, timings);
+        return timings.Any(t => t.Error is not null) ? 1 : 0;
+    }
+
+    private static void WriteJson(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings)
+    {
+        var payload = new
+        {
+            model = settings.Model,
+            smallImageStem = settings.SmallImageStem,
+            batch = settings.Batch,
+            device,
+            threads = TorchSharp.torch.get_num_threads(),
+            versions = LibraryVersions.Current,
+            methods = timings.Select(t => new
+            {
+                method = t.Method,
+                steps = t.Steps,
+                stepsPerSecond = t.Error is null ? t.StepsPerSecond : (double?)null,
+                msPerStep = t.Error is null ? t.MillisecondsPerStep : (double?)null,
+                cpuMsPerStep = t.Error is null ? t.CpuMillisecondsPerStep : (double?)null,
+                ratioToStl = t.RatioToStl,
+                error = t.Error,
+            }),
+        };
+        Console.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static void WriteTable(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings)
+    {
+        var console = AnsiConsole.Console;
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"bench step: {settings.Model}{(settings.SmallImageStem ? " (small image stem)" : "")}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
+        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl");
+        foreach (var t in timings)
+        {
+            if (t.Error is not null)
+            {
+                table.AddRow(t.Method, "-", "-", "-", Markup.Escape(t.Error));
+                continue;
+            }
+            table.AddRow(t.Method,
+                t.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
+                t.MillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
+                t.CpuMillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
+                t.RatioToStl is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "-");
+        }
+        console.Write(table);
+    }
+}

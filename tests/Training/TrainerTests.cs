@@ -1,0 +1,147 @@
+using AftSweep.Contracts.Trials;
+using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AftSweep.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private const int Dim = 8;
+    private const int Classes = 3;
+
+    private static TrainingSet Set(Transfer.Data.LabeledSplit split, bool withTeacher = false) =>
+        new(InputTensors.From(split, CPU), InputTensors.Labels(split.Labels, CPU),
+            withTeacher ? VectorInputs.From(Synthetic.TeacherFeatures(split.Labels, 5, informative: true, seed: 9), CPU) : null);
+
+    private static MlpModel Mlp(int seed) => SeededConstruction.Build(seed, () => new MlpModel(Dim, Classes));
+
+    private static TrainingSettings Settings(int seed, int steps = 40, double lr = 3e-3) =>
+        new() { Steps = steps, BatchSize = 32, Lr = lr, Seed = seed, Label = "trial t" };
+
+    [Fact]
+    public void Train_StlOnMlp_LearnsBlobsWellAboveChance()
+    {
+        using var train = Set(Synthetic.Blobs(300, Dim, Classes, 2.5, seed: 1));
+        using var test = Set(Synthetic.Blobs(150, Dim, Classes, 2.5, seed: 2));
+        using var model = Mlp(0);
+        var outcome = Trainer.Train(model, null, train, Settings(0, steps: 60));
+        var accuracy = Evaluator.Accuracy(model, test.Inputs, test.Labels, 64);
+        Assert.True(accuracy > 0.85, $"accuracy {accuracy} (chance 0.33)");
+        Assert.Equal(60, outcome.Steps);
+        Assert.Equal(6, outcome.Epochs);
+        Assert.Equal(6, outcome.Curve.Count);
+        Assert.True(outcome.Curve[^1].CrossEntropy < outcome.Curve[0].CrossEntropy);
+        Assert.Equal(0, outcome.FinalRegulariser);
+    }
+
+    [Fact]
+    public void Train_TextTransformer_LearnsSentimentWords()
+    {
+        var texts = Enumerable.Range(0, 48).Select(i => i % 2 == 0 ? $"a great film number {i}" : $"an awful film number {i}").ToArray();
+        var split = new Transfer.Data.LabeledSplit { Labels = Enumerable.Range(0, 48).Select(i => i % 2).ToArray(), Texts = texts };
+        using var data = Set(split);
+        using var model = Transfer.Models.DownstreamModelFactory.Create(
+            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputTensors.ShapeOf(split), 2, CPU, seed: 0);
+        Trainer.Train(model, null, data, new TrainingSettings { Steps = 30, BatchSize = 16, Lr = 1e-3, Seed = 0 });
+        var accuracy = Evaluator.Accuracy(model, data.Inputs, data.Labels, 16);
+        Assert.True(accuracy > 0.9, $"train accuracy {accuracy}");
+    }
+
+    [Fact]
+    public void Train_SameSeedTwice_IdenticalCurveAndAccuracy()
+    {
+        (IReadOnlyList<EpochPoint> Curve, double Accuracy) Run(int seed)
+        {
+            using var train = Set(Synthetic.Blobs(200, Dim, Classes, 1.0, seed: 1));
+            using var model = Mlp(seed);
+            var outcome = Trainer.Train(model, null, train, Settings(seed, steps: 21));
+            return (outcome.Curve, Evaluator.Accuracy(model, train.Inputs, train.Labels, 64));
+        }
+        var a = Run(5);
+        var b = Run(5);
+        var c = Run(6);
+        Assert.Equal(a.Curve, b.Curve);
+        Assert.Equal(a.Accuracy, b.Accuracy);
+        Assert.NotEqual(a.Curve, c.Curve);
+    }
+
+    [Fact]
+    public void Train_AbsurdLearningRate_DivergedAtStepN()
+    {
+        using var train = Set(Synthetic.Blobs(128, Dim, Classes, 1.0, seed: 1));
+        using var model = Mlp(0);
+        // Adam moves each weight by about lr per step, so lr 1e6 only grows weights linearly and CE stays finite;
+        // 1e30 overflows float32 in the next forward pass.
+        var e = Assert.Throws<TrialFailedException>(() => Trainer.Train(model, null, train, Settings(0, steps: 40, lr: 1e30)));
+        Assert.Matches(@"^trial t: diverged at step \d+ \(loss=(NaN|∞|-∞|Infinity|-Infinity)", e.Message);
+        Assert.False(e.Retryable);
+    }
+
+    [Fact]
+    public void Train_Regularised_ReportsRAndMovesPrior()
+    {
+        using var train = Set(Synthetic.Blobs(128, Dim, Classes, 1.0, seed: 1), withTeacher: true);
+        using var model = Mlp(0);
+        using var prior = new KdLikeTestRegulariser(model.FeatureDim, 5);
+        using var before = prior.Projection.weight!.detach().clone();
+        var settings = Settings(0, steps: 8) with { Lambda = 0.5, PriorLr = 1e-2 };
+        var outcome = Trainer.Train(model, prior, train, settings);
+        Assert.True(outcome.FinalRegulariser > 0);
+        Assert.All(outcome.Curve, p => Assert.Equal(p.CrossEntropy + 0.5 * p.Regulariser, p.Loss, 4));
+        Assert.False(prior.Projection.weight!.allclose(before, rtol: 0, atol: 0), "the prior's parameters must be trained");
+    }
+
+    [Fact]
+    public void TrainingStep_InnerStep_OnlyPriorMoves_JointStep_BothMove()
+    {
+        using var data = Set(Synthetic.Blobs(64, Dim, Classes, 1.0, seed: 1), withTeacher: true);
+        using var model = Mlp(0);
+        using var prior = new KdLikeTestRegulariser(model.FeatureDim, 5, inner: s => s % 2 == 0);
+        using var step = new TrainingStep(model, prior, Settings(0) with { Lambda = 1, PriorLr = 1e-2 });
+        using var index = arange(32, dtype: ScalarType.Int64);
+
+        (Tensor Model, Tensor Prior) Snapshot() =>
+            (model.parameters().First().detach().clone(), prior.Projection.weight!.detach().clone());
+
+        void Run(int s)
+        {
+            using var scope = NewDisposeScope();
+            step.Run(s, data.Inputs.Gather(index), data.Labels.index_select(0, index), data.Teacher!.Gather(index));
+        }
+
+        // Joint step first, so the model has Adam state that would move it again if it were stepped.
+        Run(1);
+        var (m0, p0) = Snapshot();
+        Run(2); // inner
+        var (m1, p1) = Snapshot();
+        Assert.True(m1.allclose(m0, rtol: 0, atol: 0), "an inner step must leave the model untouched");
+        Assert.False(p1.allclose(p0, rtol: 0, atol: 0), "an inner step must update the prior");
+        Run(3); // joint
+        var (m2, p2) = Snapshot();
+        Assert.False(m2.allclose(m1, rtol: 0, atol: 0), "a joint step updates the model");
+        Assert.False(p2.allclose(p1, rtol: 0, atol: 0), "a joint step updates the prior");
+    }
+
+    [Fact]
+    public void Train_Cancelled_StopsBetweenSteps()
+    {
+        using var train = Set(Synthetic.Blobs(64, Dim, Classes, 1.0, seed: 1));
+        using var model = Mlp(0);
+        using var cts = new CancellationTokenSource();
+        var reports = new List<TrialProgress>();
+        var progress = new SyncProgress(p => { reports.Add(p); if (p.Step >= 4) cts.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() =>
+            Trainer.Train(model, null, train, Settings(0, steps: 100) with { ProgressEvery = 2 }, progress, cts.Token));
+        Assert.Equal(new[] { 2, 4 }, reports.Select(r => r.Step));
+        Assert.All(reports, r => Assert.Equal(100, r.TotalSteps));
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; this reports inline so the test is deterministic.</summary>
+    private sealed class SyncProgress(Action<TrialProgress> report) : IProgress<TrialProgress>
+    {
+        public void Report(TrialProgress value) => report(value);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.ML.Tokenizers;
+using static TorchSharp.torch;
+
+namespace AftSweep.Transfer.Torch;
+
+/// <summary>
+/// Texts tokenized once into int64 ids (N, L): [CLS] text [SEP], truncated to <c>maxLength</c> tokens, padded with
+/// [PAD] (id 0) to the longest row, so short datasets do not pay for 128 positions. The model masks id 0.
+/// </summary>
+public sealed class TokenInputs : InputTensor
+{
+    private readonly Tensor _ids; // (N, L) int64
+
+    public TokenInputs(IReadOnlyList<string> texts, BertTokenizer tokenizer, int maxLength, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must leave room for [CLS] and [SEP]");
+        var encoded = new IReadOnlyList<int>[texts.Count];
+        var longest = 2;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            encoded[i] = Encode(tokenizer, texts[i], maxLength);
+            longest = Math.Max(longest, encoded[i].Count);
+        }
+        var flat = new long[(long)texts.Count * longest];
+        for (var i = 0; i < encoded.Length; i++)
+            for (var j = 0; j < encoded[i].Count; j++) flat[(long)i * longest + j] = encoded[i][j];
+        SequenceLength = longest;
+        using (NewDisposeScope())
+            _ids = tensor(flat, [texts.Count, longest]).to(device).DetachFromDisposeScope();
+    }
+
+    public int SequenceLength { get; }
+    public override long Rows => _ids.shape[0];
+    public override Tensor Gather(Tensor rowIndices) => _ids.index_select(0, rowIndices);
+
+    /// <summary>[CLS] tokens [SEP] with at most <paramref name="maxLength"/> ids in all.</summary>
+    public static IReadOnlyList<int> Encode(BertTokenizer tokenizer, string text, int maxLength) =>
+        tokenizer.EncodeToIds(text ?? string.Empty, maxLength, addSpecialTokens: true, out _, out _);
+
+    protected override void DisposeTensors() => _ids.Dispose();
+}

@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Methods;
+using AftSweep.Contracts.Trials;
+using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Regularisers;
+using AftSweep.Transfer.Torch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AftSweep.Transfer.Training;
+
+/// <summary>
+/// Runs one trial: loads the dataset, picks the stage's rows, fetches each teacher's features, checks that they
+/// agree, builds the model (linear-probe: a linear layer on the teacher features) and the method's regulariser,
+/// trains and evaluates the final weights. Bad input fails the trial with a message naming it; no Orleans here.
+/// </summary>
+public sealed partial class TrialExecutor : ITrialExecutor
+{
+    private static readonly Lock ThreadsGate = new();
+    private static int _threadsSet;
+
+    private readonly IDatasetLoader _loader;
+    private readonly IFeatureSource _features;
+    private readonly IArtifactCache? _artifacts;
+    private readonly TrialExecutorOptions _options;
+    private readonly ILogger<TrialExecutor> _logger;
+
+    public TrialExecutor(IDatasetLoader loader, IFeatureSource features, IOptions<TrialExecutorOptions> options,
+        ILogger<TrialExecutor> logger, IArtifactCache? artifacts = null)
+    {
+        _loader = loader;
+        _features = features;
+        _artifacts = artifacts;
+        _options = options.Value;
+        _options.Validate();
+        _logger = logger;
+    }
+
+    public async Task<TrialResult> ExecuteAsync(TrialSpec spec, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var clock = Stopwatch.StartNew();
+        var label = $"trial {spec.Id}";
+        var method = MethodCatalog.Get(spec.Method);
+        CheckSpec(spec, method, label);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (spec.Training.TimeoutSeconds is { } seconds) limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+        var token = limit.Token;
+        try
+        {
+            progress?.Report(new TrialProgress(0, 0, 0, "load"));
+            var dataset = await Task.Run(() => _loader.Load(spec.Dataset, token), token).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(spec.DatasetFingerprint)
+                && !string.Equals(dataset.Fingerprint, spec.DatasetFingerprint, StringComparison.OrdinalIgnoreCase))
+                throw new TrialFailedException(
+                    $"{label}: dataset '{spec.Dataset.Name}' changed since the sweep was planned (fingerprint {dataset.Fingerprint}, trial expects {spec.DatasetFingerprint})");
+            var rows = Guard(label, () => TrialRows.For(spec, dataset));
+            CheckLabels(label, "train", rows.Train, dataset.NumClasses);
+            CheckLabels(label, rows.EvaluatedOn, rows.Eval, dataset.NumClasses);
+
+            progress?.Report(new TrialProgress(0, 0, 0, "features"));
+            var teachers = await LoadTeachersAsync(spec, method, dataset, rows, label, token).ConfigureAwait(false);
+
+            var result = await Task.Run(() => Train(spec, method, dataset, rows, teachers, label, progress, token), token)
+                .ConfigureAwait(false);
+            clock.Stop();
+            LogFinished(_logger, spec.Id, method.Name, result.Accuracy, result.StepsPerSecond, clock.Elapsed.TotalSeconds);
+            return result with { WallSeconds = clock.Elapsed.TotalSeconds };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && limit.IsCancellationRequested)
+        {
+            throw new TrialFailedException($"{label}: exceeded its time limit of {spec.Training.TimeoutSeconds} s");
+        }
+    }
+
+    private sealed record TeacherFeatures(IReadOnlyList<FeatureMatrix> Train, IReadOnlyList<FeatureMatrix>? Eval);
+
+    private async Task<TeacherFeatures?> LoadTeachersAsync(TrialSpec spec, MethodInfo method, LoadedDataset dataset,
+        TrialRows rows, string label, CancellationToken token)
+    {
+        if (!method.UsesTeachers) return null;
+        var needEval = method.Id == MethodId.LinearProbe;
+        var train = new List<FeatureMatrix>();
+        var eval = needEval ? new List<FeatureMatrix>() : null;
+        foreach (var teacher in spec.Combo)
+        {
+            var full = await _features.GetAsync(teacher, dataset, SplitName.Train, token).ConfigureAwait(false);
+            CheckFeatures(label, teacher, full, "train", dataset.Train.Rows, dataset.Spec.Name);
+            if (rows.TrainIndices is null)
+            {
+                train.Add(full);
+                if (eval is not null)
+                {
+                    var test = await _features.GetAsync(teacher, dataset, SplitName.Test, token).ConfigureAwait(false);
+                    CheckFeatures(label, teacher, test, "test", dataset.Test.Rows, dataset.Spec.Name);
+                    if (test.Dim != full.Dim)
+                        throw new TrialFailedException($"{label}: teacher '{teacher.Name}' gives {full.Dim}-wide train features but {test.Dim}-wide test features");
+                    eval.Add(test);
+                }
+            }
+            else
+            {
+                train.Add(full.SelectRows(rows.TrainIndices));
+                eval?.Add(full.SelectRows(rows.EvalIndices!));
+            }
+        }
+        return new TeacherFeatures(train, eval);
+    }
+
+    private TrialResult Train(TrialSpec spec, MethodInfo method, LoadedDataset dataset, TrialRows rows,
+        TeacherFeatures? teachers, string label, IProgress<TrialProgress>? progress, CancellationToken token)
+    {
+        ApplyThreads();
+        var device = Guard(label, () => DeviceSelector.Resolve(spec.Training.Device));
+        var numClasses = dataset.NumClasses;
+        var settings = new TrainingSettings
+        {
+            Steps = spec.Training.Steps,
+            BatchSize = spec.Training.BatchSize,
+            Lr = spec.Training.Lr,
+            WeightDecay = spec.Training.WeightDecay,
+            PriorLr = spec.Training.PriorLr,
+            Lambda = spec.Lambda ?? 0,
+            Seed = spec.Seed,
+            ProgressEvery = _options.ProgressEvery,
+            Label = label,
+        };
+
+        var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
+        using var train = Guard(label, () => BuildSet(method, rows.Train, phiTrain, device));
+        using var eval = Guard(label, () => method.Id == MethodId.LinearProbe
+            ? BuildSet(method, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
+            : new TrainingSet(InputTensors.From(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
+
+        using var model = Guard(label, () => BuildModel(spec, method, rows.Train, phiTrain, numClasses, device));
+        using var regulariser = method.IsRegularised
+            ? Guard(label, () => BuildRegulariser(spec, method, model, train, teachers!, rows.Train, numClasses, device, settings.BatchSize))
+            : null;
+        regulariser?.to(device);
+
+        var outcome = Trainer.Train(model, regulariser, train, settings, progress, token);
+        progress?.Report(new TrialProgress(outcome.Steps, outcome.Steps, outcome.Curve[^1].Loss, "evaluate"));
+        var accuracy = Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize);
+
+        var rho = regulariser?.LearnedRho() ?? [];
+        return new TrialResult
+        {
+            Accuracy = accuracy,
+            EvaluatedOn = rows.EvaluatedOn,
+            FinalCrossEntropy = outcome.FinalCrossEntropy,
+            FinalRegulariser = outcome.FinalRegulariser,
+            Rho = rho,
+            RhoByTeacher = teachers is null ? [] : RhoByTeacher(rho, spec.Combo, teachers.Train),
+            Curve = outcome.Curve,
+            WallSeconds = 0,
+            StepsPerSecond = outcome.StepsPerSecond,
+            Steps = outcome.Steps,
+            Epochs = outcome.Epochs,
+            Device = DeviceSelector.Describe(device),
+            Versions = LibraryVersions.Current,
+            TrainRows = train.Rows,
+            EvalRows = eval.Rows,
+        };
+    }
+
+    private static TrainingSet BuildSet(MethodInfo method, LabeledSplit split, FeatureMatrix? phi, Device device)
+    {
+        var labels = InputTensors.Labels(split.Labels, device);
+        if (method.Id == MethodId.LinearProbe)
+            return new TrainingSet(VectorInputs.From(phi!, device), labels, null);
+        return new TrainingSet(InputTensors.From(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
+    }
+
+    private static DownstreamModel BuildModel(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
+        int numClasses, Device device)
+    {
+        if (method.Id == MethodId.LinearProbe)
+            return SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device);
+        // scratch: the same model with random initial weights (methods.md).
+        var downstream = method.Id == MethodId.Scratch ? spec.Downstream with { Init = null } : spec.Downstream;
+        return DownstreamModelFactory.Create(downstream, InputTensors.ShapeOf(train), numClasses, device, spec.Seed);
+    }
+
+    private Regulariser BuildRegulariser(TrialSpec spec, MethodInfo method, DownstreamModel model, TrainingSet train,
+        TeacherFeatures teachers, LabeledSplit trainSplit, int numClasses, Device device, int batchSize)
+    {
+        // B-Tuning needs the model's features at initialisation: computed now, before any step, so a regulariser
+        // that reads them late still sees the initial model.
+        var initial = new Lazy<FeatureMatrix>(() => Evaluator.Features(model, train.Inputs, batchSize, device));
+        if (method.Id == MethodId.BTuning) _ = initial.Value;
+        var setup = new RegulariserSetup
+        {
+            Method = method.Id,
+            StudentDim = model.FeatureDim,
+            TeacherTrainFeatures = teachers.Train,
+            TeacherKeys = spec.Combo.Select(t => t.Name).ToList(),
+            TrainLabels = trainSplit.Labels,
+            NumClasses = numClasses,
+            Device = device,
+            Seed = spec.Seed,
+            InnerSteps = spec.Training.InnerSteps,
+            InitialStudentFeatures = () => initial.Value,
+            Artifacts = _artifacts,
+        };
+        return RegulariserFactory.Create(setup)
+            ?? throw new InvalidOperationException($"method {method.Name} is regularised but its factory built no regulariser");
+    }
+
+    private static IReadOnlyList<TeacherRho> RhoByTeacher(float[] rho, IReadOnlyList<TeacherRef> combo, IReadOnlyList<FeatureMatrix> blocks)
+    {
+        if (rho.Length == 0 || rho.Length != blocks.Sum(b => b.Dim)) return [];
+        var result = new List<TeacherRho>(combo.Count);
+        var offset = 0;
+        for (var i = 0; i < combo.Count; i++)
+        {
+            double sum = 0;
+            for (var j = 0; j < blocks[i].Dim; j++) sum += rho[offset + j];
+            result.Add(new TeacherRho(combo[i].Name, blocks[i].Dim, sum));
+            offset += blocks[i].Dim;
+        }
+        return result;
+    }
+
+    private static void CheckSpec(TrialSpec spec, MethodInfo method, string label)
+    {
+        if (method.UsesTeachers && spec.Combo.Count == 0)
+            throw new TrialFailedException($"{label}: method {method.Name} needs at least one teacher, the combo is empty");
+        if (!method.UsesTeachers && spec.Combo.Count > 0)
+            throw new TrialFailedException($"{label}: method {method.Name} uses no teachers, but the combo names {spec.ComboKey}");
+        if (method.IsRegularised && spec.Lambda is null)
+            throw new TrialFailedException($"{label}: method {method.Name} needs a lambda");
+        if (!string.Equals(spec.Training.Optimizer, "adam", StringComparison.OrdinalIgnoreCase))
+            throw new TrialFailedException($"{label}: optimizer '{spec.Training.Optimizer}' is not supported (only adam)");
+    }
+
+    private static void CheckLabels(string label, string splitName, LabeledSplit split, int numClasses)
+    {
+        if (split.Rows == 0) throw new TrialFailedException($"{label}: the {splitName} split has no rows");
+        for (var i = 0; i < split.Labels.Length; i++)
+        {
+            var y = split.Labels[i];
+            if (y < 0 || y >= numClasses)
+                throw new TrialFailedException($"{label}: {splitName} row {i} has label {y}, expected 0..{numClasses - 1} ({numClasses} classes)");
+        }
+    }
+
+    private static void CheckFeatures(string label, TeacherRef teacher, FeatureMatrix features, string split, int expectedRows, string dataset)
+    {
+        if (features.Dim <= 0)
+            throw new TrialFailedException($"{label}: teacher '{teacher.Name}' ({teacher.Spec}) has feature width {features.Dim}; it must be at least 1");
+        if (features.Rows != expectedRows)
+            throw new TrialFailedException(
+                $"{label}: teacher '{teacher.Name}' ({teacher.Spec}) gives {features.Rows} {split} feature rows but dataset '{dataset}' has {expectedRows} {split} rows");
+    }
+
+    private static T Guard<T>(string label, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+        {
+            throw new TrialFailedException($"{label}: {e.Message}");
+        }
+    }
+
+    private void ApplyThreads()
+    {
+        if (_options.TorchThreads is not { } threads) return;
+        lock (ThreadsGate)
+        {
+            if (_threadsSet == threads) return;
+            set_num_threads(threads);
+            _threadsSet = threads;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId} ({Method}) finished: accuracy {Accuracy:F4}, {StepsPerSecond:F1} steps/s, {WallSeconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, string trialId, string method, double accuracy, double stepsPerSecond, double wallSeconds);
+}

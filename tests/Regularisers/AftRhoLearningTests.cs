@@ -14,7 +14,7 @@ public sealed class AftRhoLearningTests
     public void Aft_InformativeAndNoiseTeacherBlocks_RhoOfInformativeBlockEndsClearlyHigher()
     {
         using var outer = NewDisposeScope();
-        const int rows = 384, classes = 3, inputDim = 10, informativeDim = 8, noiseDim = 8, batch = 64, epochs = 40;
+        const int rows = 384, classes = 3, inputDim = 10, informativeDim = 8, noiseDim = 8, batch = 64, epochs = 25;
         const double beta = 1.0;
         manual_seed(31);
         var gen = new Generator(31);

@@ -67,6 +67,17 @@ public sealed class FactorTransferTests
     }
 
     [Fact]
+    public void GetOrTrain_CorruptCacheEntry_NamesTheKey()
+    {
+        var teachers = new[] { Noise(20, 3) };
+        var cache = new MemoryArtifactCache();
+        cache.Put(ParaphraserTrainer.CacheKey(teachers), [1, 2, 3]);
+
+        var error = Assert.Throws<InvalidDataException>(() => ParaphraserTrainer.GetOrTrain(teachers, CPU, cache));
+        Assert.Contains(ParaphraserTrainer.CacheKey(teachers), error.Message);
+    }
+
+    [Fact]
     public void Ft_AtInit_TranslatorIsConstantAndEncoderGetsNoGradient()
     {
         using var scope = NewDisposeScope();

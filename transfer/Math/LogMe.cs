@@ -51,7 +51,7 @@ public static class LogMe
         var sv = s.data<double>().ToArray();
         var xs = x.data<double>().ToArray();        // row-major (k, C)
         var k = sv.Length;
-        var ySq = y.square().sum(0L).data<double>().ToArray();                      // ||y_c||^2
+        var ySq = y.square().sum(0L).data<double>().ToArray();     // ||y_c||^2; 0L, as a bare 0 binds to sum(ScalarType)
 
         var evidence = new double[numClasses];
         var mkData = new double[k * numClasses];

@@ -30,10 +30,18 @@ public static class ParaphraserTrainer
         var cached = cache?.TryGet(key);
         if (cached is not null)
         {
-            var loaded = new Paraphraser(features.Dim, new Generator(Seed));
+            using var generator = new Generator(Seed);
+            var loaded = new Paraphraser(features.Dim, generator);
             using var stream = new MemoryStream(cached, writable: false);
-            loaded.load(stream);
-            return (Paraphraser)loaded.to(device);
+            try
+            {
+                loaded.load(stream);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"ft: cached paraphraser '{key}' ({cached.Length} bytes) does not load as {Paraphraser.Architecture(features.Dim)}: {e.Message}", e);
+            }
+            return loaded.to(device);
         }
         var fit = Train(features, device, MaxEpochs);
         if (cache is not null)
@@ -65,7 +73,7 @@ public static class ParaphraserTrainer
     public static ParaphraserFit Train(FeatureMatrix features, Device device, int maxEpochs)
     {
         if (features.Rows < 2) throw new ArgumentException($"ft: the paraphraser needs at least 2 teacher rows to hold some out, got {features.Rows}");
-        var generator = new Generator(Seed);
+        using var generator = new Generator(Seed);
         var model = new Paraphraser(features.Dim, generator);
         model.to(device);
 

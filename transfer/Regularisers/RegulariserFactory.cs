@@ -20,7 +20,7 @@ public static class RegulariserFactory
         Validate(setup, info.Name);
 
         var teacherDim = setup.TeacherTrainFeatures.Sum(f => f.Dim);
-        var generator = new Generator((ulong)setup.Seed);
+        using var generator = new Generator((ulong)setup.Seed);
         Regulariser regulariser = setup.Method switch
         {
             MethodId.Aft => new AftRegulariser(teacherDim),

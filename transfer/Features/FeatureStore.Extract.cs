@@ -14,7 +14,7 @@ public sealed partial class FeatureStore
     {
         var shardRows = partial?.ShardRows ?? _options.ShardRows;
         var shardCount = (set.Rows + shardRows - 1) / shardRows;
-        var data = new float[checked((long)set.Rows * set.Dim)];
+        var data = GC.AllocateUninitializedArray<float>(checked(set.Rows * set.Dim));
         var listed = partial?.Shards.ToDictionary(s => s.Index) ?? [];
         var done = new List<ManifestShard>(shardCount);
         var created = partial?.CreatedUtc ?? _time.GetUtcNow();

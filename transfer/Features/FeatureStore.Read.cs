@@ -10,17 +10,9 @@ public sealed partial class FeatureStore
     /// </summary>
     private async Task<FeatureMatrix> ReadCompleteAsync(SetContext set, FeatureManifest manifest, string etag, CancellationToken cancellationToken)
     {
-        var data = new float[checked((long)manifest.Rows * manifest.Dim)];
-        var failed = new ConcurrentBag<(ManifestShard Shard, string Problem, string Source)>();
-        var done = 0;
-        long rowsDone = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ReadParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(manifest.Shards, parallel, async (shard, ct) =>
-        {
-            var (ok, problem, source) = await ReadShardAsync(shard, manifest.Dim, data, ct).ConfigureAwait(false);
-            if (!ok) failed.Add((shard, problem, source));
-            set.Report(Interlocked.Add(ref rowsDone, shard.Rows), Interlocked.Increment(ref done), manifest.Shards.Count, FeaturePhase.Reading);
-        }).ConfigureAwait(false);
+        // Every element is overwritten by a shard (or the call fails), so skip zeroing 100s of MB.
+        var data = GC.AllocateUninitializedArray<float>(checked(manifest.Rows * manifest.Dim));
+        var failed = await ReadShardsIntoAsync(manifest, data, set, cancellationToken).ConfigureAwait(false);
 
         if (!failed.IsEmpty)
         {
@@ -41,6 +33,37 @@ public sealed partial class FeatureStore
         }
         set.Report(manifest.Rows, manifest.Shards.Count, manifest.Shards.Count, FeaturePhase.Done);
         return new FeatureMatrix(manifest.Rows, manifest.Dim, data);
+    }
+
+    /// <summary>
+    /// Reads every shard of a complete set into <paramref name="destination"/> (Rows x Dim floats, reusable
+    /// between calls), verifying each by sha256; no extraction. False when some shard was missing or corrupt
+    /// (its rows are then undefined): <see cref="GetAsync(string, LoadedDataset, SplitName, IProgress{FeatureProgress}?, CancellationToken)"/>
+    /// is the call that repairs.
+    /// </summary>
+    public async Task<bool> TryReadIntoAsync(FeatureManifest manifest, float[] destination, CancellationToken cancellationToken = default)
+    {
+        if (manifest.Status != FeatureSetStatus.Complete) throw new ArgumentException($"feature set {manifest.Key} is not complete", nameof(manifest));
+        if (destination.LongLength != (long)manifest.Rows * manifest.Dim)
+            throw new ArgumentException($"destination holds {destination.LongLength} floats; the set is {manifest.Rows} x {manifest.Dim}", nameof(destination));
+        return (await ReadShardsIntoAsync(manifest, destination, null, cancellationToken).ConfigureAwait(false)).IsEmpty;
+    }
+
+    private async Task<ConcurrentBag<(ManifestShard Shard, string Problem, string Source)>> ReadShardsIntoAsync(FeatureManifest manifest, float[] data,
+        SetContext? set, CancellationToken cancellationToken)
+    {
+        var failed = new ConcurrentBag<(ManifestShard Shard, string Problem, string Source)>();
+        var done = 0;
+        long rowsDone = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ReadParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(manifest.Shards, parallel, async (shard, ct) =>
+        {
+            var (ok, problem, source) = await ReadShardAsync(shard, manifest.Dim, data, ct).ConfigureAwait(false);
+            if (!ok) failed.Add((shard, problem, source));
+            var rows = Interlocked.Add(ref rowsDone, shard.Rows);
+            set?.Report(rows, Interlocked.Increment(ref done), manifest.Shards.Count, FeaturePhase.Reading);
+        }).ConfigureAwait(false);
+        return failed;
     }
 
     /// <summary>One shard into its rows of <paramref name="data"/>: local cache first, then the blob store (which refills the cache).</summary>

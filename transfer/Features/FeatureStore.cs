@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using AftSweep.Contracts;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Storage;
@@ -66,45 +65,8 @@ public sealed partial class FeatureStore : IFeatureSource, IDisposable
         FeatureSetKey.Compute(teacher.Identity, dataset.Fingerprint, split, CodeVersion.Extractor);
 
     /// <summary>The manifest stored for <paramref name="setKey"/> (any status), or null when there is none.</summary>
-    public async Task<FeatureManifest?> TryGetManifestAsync(string setKey, CancellationToken cancellationToken = default)
-    {
-        var blob = await _store.TryGetAsync(FeatureSetKey.ManifestBlob(setKey), cancellationToken).ConfigureAwait(false);
-        return blob is null ? null : FeatureManifestSerializer.Parse(blob.Bytes.Span, FeatureSetKey.ManifestBlob(setKey));
-    }
-
-    /// <summary>Every feature set in the store, including partial and unreadable ones (for `features ls`).</summary>
-    public async IAsyncEnumerable<FeatureSetSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var sets = new SortedDictionary<string, (bool HasManifest, int Blobs, long Bytes)>(StringComparer.Ordinal);
-        await foreach (var entry in _store.ListAsync(FeatureSetKey.Prefix, cancellationToken).ConfigureAwait(false))
-        {
-            var parts = entry.Key.Split('/');
-            if (parts.Length != 3) continue;
-            sets.TryGetValue(parts[1], out var s);
-            sets[parts[1]] = (s.HasManifest || parts[2] == FeatureSetKey.ManifestName,
-                s.Blobs + (parts[2] == FeatureSetKey.ManifestName ? 0 : 1), s.Bytes + entry.Length);
-        }
-        foreach (var (key, info) in sets)
-        {
-            if (!info.HasManifest)
-            {
-                yield return new FeatureSetSummary(key, "orphan", null, null, null, 0, 0, info.Blobs, 0, info.Bytes, null,
-                    "shards without a manifest (an extraction stopped before recording them); they are reused or replaced by the next extraction");
-                continue;
-            }
-            FeatureManifest? m = null;
-            string? problem = null;
-            try { m = await TryGetManifestAsync(key, cancellationToken).ConfigureAwait(false); }
-            catch (FeatureStoreException e) { problem = e.Message; }
-            if (m is null)
-            {
-                yield return new FeatureSetSummary(key, "unreadable", null, null, null, 0, 0, info.Blobs, 0, info.Bytes, null, problem ?? "manifest vanished");
-                continue;
-            }
-            yield return new FeatureSetSummary(key, m.Status == FeatureSetStatus.Complete ? "complete" : "partial", m.Teacher.Spec, m.Dataset.Name,
-                m.Split, m.Rows, m.Dim, m.Shards.Count, m.ShardCount, info.Bytes, m.CreatedUtc, null);
-        }
-    }
+    public Task<FeatureManifest?> TryGetManifestAsync(string setKey, CancellationToken cancellationToken = default) =>
+        new FeatureSetCatalog(_store).TryGetManifestAsync(setKey, cancellationToken);
 
     public void Dispose()
     {

@@ -12,6 +12,8 @@ public enum ShardReadOutcome { Ok = 0, Missing = 1, Corrupt = 2 }
 /// </summary>
 public static class ShardVerifier
 {
+    private const int ReadChunk = 256 << 10;
+
     /// <summary>Verifies an in-memory blob; on success copies its payload into <paramref name="destination"/>.</summary>
     public static ShardReadOutcome VerifyAndDecode(ReadOnlySpan<byte> blob, ManifestShard shard, int dim, Span<float> destination, out string problem)
     {
@@ -36,14 +38,16 @@ public static class ShardVerifier
             Span<byte> header = stackalloc byte[ShardFormat.HeaderSize];
             var payload = MemoryMarshal.AsBytes(destination);
             if (payload.Length != length - ShardFormat.HeaderSize) throw new ArgumentException("destination does not match the shard's rows x dim");
-            if (!ReadExactly(handle, header, 0) || !ReadExactly(handle, payload, ShardFormat.HeaderSize))
-            {
-                problem = "was truncated while reading";
-                return ShardReadOutcome.Corrupt;
-            }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            if (!ReadExactly(handle, header, 0)) { problem = "was truncated while reading"; return ShardReadOutcome.Corrupt; }
             hash.AppendData(header);
-            hash.AppendData(payload);
+            // Hash each chunk right after reading it, while it is still in the CPU cache: one trip through memory, not two.
+            for (var at = 0; at < payload.Length; at += ReadChunk)
+            {
+                var chunk = payload.Slice(at, Math.Min(ReadChunk, payload.Length - at));
+                if (!ReadExactly(handle, chunk, ShardFormat.HeaderSize + at)) { problem = "was truncated while reading"; return ShardReadOutcome.Corrupt; }
+                hash.AppendData(chunk);
+            }
             Span<byte> digest = stackalloc byte[32];
             hash.GetHashAndReset(digest);
             if (!HashMatches(digest, shard.Sha256)) { problem = "fails its sha256 check"; return ShardReadOutcome.Corrupt; }

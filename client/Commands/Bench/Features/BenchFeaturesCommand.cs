@@ -100,6 +100,10 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
                 await log.WriteLineAsync($"read from local cache (sha256 verified): {rates}");
             }
 
+            var hashRate = Sha256Rate(settings.Rows * settings.Dim * sizeof(float));
+            report["sha256MBperCpuSecond"] = hashRate;
+            await log.WriteLineAsync($"reference: sha256 alone in memory:       {hashRate,8:F1} MB per CPU-second (the bound on verified reads per core)");
+
             if (settings.Grid is not null) report["teachers"] = await TimeTeachersAsync(settings, log, cancellationToken);
         }
         finally
@@ -168,6 +172,19 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
     }
 
     private static double Mb(long bytes) => bytes / 1e6;
+
+    /// <summary>sha256 over a buffer the size of the set, single thread, in MB per CPU-second of this thread's process.</summary>
+    private static double Sha256Rate(int bytes)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(bytes);
+        Random.Shared.NextBytes(buffer);
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        System.Security.Cryptography.SHA256.HashData(buffer);
+        System.Security.Cryptography.SHA256.HashData(buffer);
+        process.Refresh();
+        return Math.Round(Mb(2L * bytes) / Math.Max((process.TotalProcessorTime - before).TotalSeconds, 1e-6), 1);
+    }
 
     private static int ShardCount(Settings s) => (s.Rows + ShardFormat.DefaultShardRows - 1) / ShardFormat.DefaultShardRows;
 

@@ -33,15 +33,22 @@ public static class AftSweepApp
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
         config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderTrialRecordSource>();
-        config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
-        config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
         config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
         config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
+        config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
+        config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
+        config.AddBranch("features", features =>
+        {
+            features.SetDescription("Teacher features in the feature store.");
+            features.AddCommand<Features.FeaturesExtractCommand>("extract").WithDescription("Extract every feature set a grid needs (resumes shard by shard).");
+            features.AddCommand<Features.FeaturesLsCommand>("ls").WithDescription("List the feature sets in a store: teacher, dataset, split, rows, dims, size, status.");
+        });
         config.AddBranch("bench", bench =>
         {
-            bench.SetDescription("Measure the training engine's speed.");
+            bench.SetDescription("Benchmarks: training steps, feature store and extraction, scheduler.");
             bench.AddCommand<Bench.Step.BenchStepCommand>("step")
                 .WithDescription("Training steps per second of each method on one model and batch, and the ratio to stl.");
+            bench.AddCommand<Bench.Features.BenchFeaturesCommand>("features").WithDescription("Shard read MB/s from the local cache and the blob store; teacher rows/s.");
         });
     }
 }

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using AftSweep.Contracts;
+using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Storage;
+using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Teachers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AftSweep.Transfer.Features;
+
+/// <summary>
+/// Teacher features as content-addressed, checksummed shards in a blob store, with an optional local disk cache
+/// in front. <see cref="GetAsync(TeacherRef, LoadedDataset, SplitName, CancellationToken)"/> returns a split's
+/// features, reading a complete set (cache first, then the store; every shard verified by sha256) or extracting
+/// it with the teacher shard by shard. A shard that is missing or fails verification is re-extracted, never
+/// returned. Concurrent requests for one set inside this process share one run (single flight). The returned
+/// matrix may be shared between concurrent callers: treat it as read-only.
+/// </summary>
+public sealed partial class FeatureStore : IFeatureSource, IDisposable
+{
+    private readonly IBlobStore _store;
+    private readonly ITeacherFactory _teacherFactory;
+    private readonly FeatureStoreOptions _options;
+    private readonly LocalFeatureCache? _cache;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Lazy<ITeacher>> _teachers = new(StringComparer.Ordinal);
+    private readonly SingleFlight<string, FeatureMatrix> _flights = new();
+
+    public FeatureStore(IBlobStore store, ITeacherFactory teachers, FeatureStoreOptions? options = null, LocalFeatureCache? cache = null,
+        ILogger<FeatureStore>? logger = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    {
+        _store = store;
+        _teacherFactory = teachers;
+        _options = (options ?? new FeatureStoreOptions()).Validate();
+        _cache = cache;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        Instruments = new FeatureStoreInstruments(meterFactory);
+        if (_cache is not null) _cache.Evicted += _ => Instruments.CacheEviction();
+    }
+
+    public IBlobStore BlobStore => _store;
+    public LocalFeatureCache? Cache => _cache;
+    public FeatureStoreInstruments Instruments { get; }
+
+    public Task<FeatureMatrix> GetAsync(TeacherRef teacher, LoadedDataset dataset, SplitName split, CancellationToken cancellationToken) =>
+        GetAsync(teacher.Spec, dataset, split, progress: null, cancellationToken);
+
+    /// <summary>The features of <paramref name="split"/> for the teacher made from <paramref name="teacherSpec"/>.</summary>
+    public async Task<FeatureMatrix> GetAsync(string teacherSpec, LoadedDataset dataset, SplitName split, IProgress<FeatureProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var teacher = Teacher(teacherSpec);
+        var context = new SetContext(KeyFor(teacher, dataset, split), teacher, dataset, split, progress);
+        return await _flights.RunAsync(context.Key, ct => LoadOrExtractAsync(context, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The set key for a teacher (by spec), dataset and split; creates the teacher if needed.</summary>
+    public string KeyFor(string teacherSpec, LoadedDataset dataset, SplitName split) => KeyFor(Teacher(teacherSpec), dataset, split);
+
+    public static string KeyFor(ITeacher teacher, LoadedDataset dataset, SplitName split) =>
+        FeatureSetKey.Compute(teacher.Identity, dataset.Fingerprint, split, CodeVersion.Extractor);
+
+    /// <summary>The manifest stored for <paramref name="setKey"/> (any status), or null when there is none.</summary>
+    public Task<FeatureManifest?> TryGetManifestAsync(string setKey, CancellationToken cancellationToken = default) =>
+        new FeatureSetCatalog(_store).TryGetManifestAsync(setKey, cancellationToken);
+
+    public void Dispose()
+    {
+        foreach (var lazy in _teachers.Values)
+            if (lazy.IsValueCreated) lazy.Value.Dispose();
+        _teachers.Clear();
+        Instruments.Dispose();
+    }
+
+    private ITeacher Teacher(string spec)
+    {
+        var lazy = _teachers.GetOrAdd(spec, s => new Lazy<ITeacher>(() => _teacherFactory.Create(s, _options.BaseDirectory)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _teachers.TryRemove(new KeyValuePair<string, Lazy<ITeacher>>(spec, lazy)); // let a later call try again
+            throw;
+        }
+    }
+
+    private async Task<FeatureMatrix> LoadOrExtractAsync(SetContext set, CancellationToken cancellationToken)
+    {
+        var (manifest, etag) = await ReadManifestAsync(set, cancellationToken).ConfigureAwait(false);
+        if (manifest is { Status: FeatureSetStatus.Complete })
+            return await ReadCompleteAsync(set, manifest, etag!, cancellationToken).ConfigureAwait(false);
+        return await ExtractAsync(set, manifest, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The stored manifest when it describes this set; null (with the ETag, so it is replaced) when absent,
+    /// unreadable or describing something else. A newer schema is refused: it must not be overwritten.
+    /// </summary>
+    private async Task<(FeatureManifest? Manifest, string? ETag)> ReadManifestAsync(SetContext set, CancellationToken cancellationToken)
+    {
+        var blob = await _store.TryGetAsync(set.ManifestBlob, cancellationToken).ConfigureAwait(false);
+        if (blob is null) return (null, null);
+        FeatureManifest m;
+        try
+        {
+            m = FeatureManifestSerializer.Parse(blob.Bytes.Span, set.ManifestBlob);
+        }
+        catch (FeatureSchemaException)
+        {
+            throw;
+        }
+        catch (FeatureStoreException e)
+        {
+            FeatureStoreLog.ManifestUnreadable(_logger, set.ManifestBlob, e.Message);
+            return (null, blob.ETag);
+        }
+        var problem = set.Mismatch(m);
+        if (problem is not null)
+        {
+            FeatureStoreLog.ManifestMismatch(_logger, set.ManifestBlob, problem);
+            return (null, blob.ETag);
+        }
+        return (m, blob.ETag);
+    }
+
+    /// <summary>
+    /// Writes a manifest conditionally on the ETag we last saw (create-only when none). If another writer got
+    /// there first, takes the current ETag and writes once more: the other writer computed the same set.
+    /// </summary>
+    private async Task<string> WriteManifestAsync(SetContext set, FeatureManifest manifest, string? etag, CancellationToken cancellationToken)
+    {
+        FeatureManifestSerializer.Validate(manifest, set.ManifestBlob);
+        var bytes = FeatureManifestSerializer.Serialize(manifest);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var condition = etag is null ? BlobCondition.IfAbsent : BlobCondition.IfMatch(etag);
+            var written = await _store.TryPutAsync(set.ManifestBlob, bytes, condition, cancellationToken).ConfigureAwait(false);
+            if (written is not null) return written;
+            FeatureStoreLog.ManifestConflict(_logger, set.ManifestBlob);
+            var current = await _store.TryGetPropertiesAsync(set.ManifestBlob, cancellationToken).ConfigureAwait(false);
+            etag = current?.ETag;
+        }
+        throw new FeatureStoreException($"{set.ManifestBlob}: another process keeps rewriting this manifest; extract this set from one place at a time");
+    }
+
+    private sealed class SetContext(string key, ITeacher teacher, LoadedDataset dataset, SplitName split, IProgress<FeatureProgress>? progress)
+    {
+        public string Key { get; } = key;
+        public ITeacher Teacher { get; } = teacher;
+        public LoadedDataset Dataset { get; } = dataset;
+        public SplitName Split { get; } = split;
+        public string SplitText { get; } = FeatureSetKey.SplitText(split);
+        public int Rows { get; } = dataset.Split(split).Rows;
+        public int Dim { get; } = teacher.Dim;
+        public string ManifestBlob { get; } = FeatureSetKey.ManifestBlob(key);
+        /// <summary>Shards finished and planned in the current extraction (for row-level progress).</summary>
+        public int ShardsDone { get; set; }
+        public int ShardsTotal { get; set; }
+
+        public void Report(long rowsDone, int shardsDone, int shardsTotal, FeaturePhase phase) =>
+            progress?.Report(new FeatureProgress(Key, Teacher.Spec, SplitText, rowsDone, Rows, shardsDone, shardsTotal, phase));
+
+        /// <summary>Why a manifest found under this key does not describe this set, or null when it does.</summary>
+        public string? Mismatch(FeatureManifest m) =>
+            m.Key != Key ? $"key {m.Key}"
+            : m.Teacher.Identity != Teacher.Identity ? "a different teacher identity"
+            : m.Dataset.Fingerprint != Dataset.Fingerprint ? "a different dataset fingerprint"
+            : m.Split != SplitText ? $"split {m.Split}"
+            : m.Rows != Rows ? $"{m.Rows} rows, the split has {Rows}"
+            : m.Dim != Dim ? $"dim {m.Dim}, the teacher gives {Dim}"
+            : m.Extractor != CodeVersion.Extractor ? $"extractor {m.Extractor}"
+            : null;
+    }
+}

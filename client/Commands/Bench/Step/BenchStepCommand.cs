@@ -60,7 +60,7 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
             batch = settings.Batch,
             device,
             threads = TorchSharp.torch.get_num_threads(),
-            versions = LibraryVersions.Current,
+            versions = AftSweep.Transfer.LibraryVersions.Current,
             methods = timings.Select(t => new
             {
                 method = t.Method,

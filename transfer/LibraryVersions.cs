@@ -1,21 +1,24 @@
 using System.Reflection;
 using TorchSharp;
 
-namespace AftSweep.Transfer.Torch;
+namespace AftSweep.Transfer;
 
-/// <summary>The library versions a trial result records ("TorchSharp", "libtorch", "aftsweep").</summary>
+/// <summary>Library versions recorded for provenance in trial results and feature manifests (never part of a key).</summary>
 public static class LibraryVersions
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Cached = new(Collect);
 
     public static IReadOnlyDictionary<string, string> Current => Cached.Value;
 
-    private static IReadOnlyDictionary<string, string> Collect() => new Dictionary<string, string>
+    private static IReadOnlyDictionary<string, string> Collect() => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
         ["TorchSharp"] = InformationalVersion(typeof(torch).Assembly),
         ["libtorch"] = torch.__version__,
+        ["onnxruntime"] = InformationalVersion(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly),
         ["aftsweep"] = InformationalVersion(typeof(LibraryVersions).Assembly),
         ["trials"] = Contracts.CodeVersion.Trials,
+        ["extractor"] = Contracts.CodeVersion.Extractor,
+        ["dotnet"] = Environment.Version.ToString(),
     };
 
     private static string InformationalVersion(Assembly assembly)

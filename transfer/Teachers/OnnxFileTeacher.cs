@@ -88,19 +88,11 @@ public sealed class OnnxFileTeacher : ITeacher
             if (dims.Length is not (2 or 3))
                 throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d] or [b, seq, d] for a text model");
             var pooling = dims.Length == 3 ? TextPooling.Mean : TextPooling.None;
-            var session = OnnxSessions.Open(spec, path, options.TextThreads);
-            try
-            {
-                var encoder = new SentenceEncoder(spec, session, WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
-                var identity = ModelHash.Identity("onnx-file", hash,
-                    $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
-                return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
-            }
-            catch
-            {
-                session.Dispose();
-                throw;
-            }
+            var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1), options.TextWorkers,
+                WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
+            var identity = ModelHash.Identity("onnx-file", hash,
+                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
+            return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
         }
     }
 

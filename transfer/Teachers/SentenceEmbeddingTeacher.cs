@@ -29,9 +29,13 @@ public sealed class SentenceEmbeddingTeacher : ITeacher
     {
         _recipe = recipe;
         BundledModels.RequireFile(recipe.Package.DllPath);
-        _encoder = new(() => new SentenceEncoder(recipe.Spec,
-            OnnxSessions.Open(recipe.Spec, recipe.Package.ReadModel(), recipe.Package.ModelResource, options.TextThreads),
-            recipe.Tokenizer(), "last_hidden_state", recipe.Pooling, normalise: true, recipe.MaxLength, options.TextBatchSize));
+        _encoder = new(() =>
+        {
+            var model = recipe.Package.ReadModel();
+            return new SentenceEncoder(recipe.Spec, () => OnnxSessions.Open(recipe.Spec, model, recipe.Package.ModelResource, 1),
+                options.TextWorkers, recipe.Tokenizer(), "last_hidden_state", recipe.Pooling, normalise: true, recipe.MaxLength,
+                options.TextBatchSize);
+        });
         _identity = new(() => ModelHash.Identity(recipe.Spec, ModelHash.OfFile(recipe.Package.DllPath),
             $"tokenizer=bert-wordpiece-uncased;maxLength={recipe.MaxLength};output=last_hidden_state;pooling={recipe.Pooling};normalise=l2"));
     }

@@ -15,6 +15,7 @@ public sealed class TeacherFactory(TeacherOptions? options = null) : ITeacherFac
     public ITeacher Create(string spec, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        baseDirectory = Path.GetFullPath(string.IsNullOrEmpty(baseDirectory) ? "." : baseDirectory);
         var colon = spec.IndexOf(':');
         var kind = colon < 0 ? spec : spec[..colon];
         var body = colon < 0 ? "" : spec[(colon + 1)..];

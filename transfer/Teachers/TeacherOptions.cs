@@ -8,8 +8,8 @@ public sealed record TeacherOptions
     /// throughput comes from one session per core rather than from threads inside one session).
     /// </summary>
     public int ImageWorkers { get; init; } = Environment.ProcessorCount;
-    /// <summary>Intra-op threads of the text models' session.</summary>
-    public int TextThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Concurrent single-threaded sessions of a text model, each running whole batches.</summary>
+    public int TextWorkers { get; init; } = Environment.ProcessorCount;
     /// <summary>Sentences per text-model call (sorted by length first, so padding stays small).</summary>
     public int TextBatchSize { get; init; } = 32;
 }

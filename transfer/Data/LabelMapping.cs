@@ -54,7 +54,7 @@ internal static class LabelMapping
         for (var i = 0; i < values.Length; i++)
         {
             if (values[i] < 0 || values[i] > 1_000_000)
-                throw new DatasetException(split.LabelFile, split.Locate(i),
+                throw new DatasetException(split.FileOfRow(i), split.Locate(i),
                     $"label {values[i]} is not a class id: integer labels must be in [0, 1000000]");
             ids[i] = (int)values[i];
         }
@@ -65,7 +65,7 @@ internal static class LabelMapping
     {
         for (var i = 0; i < rows; i++)
             if (!known(i))
-                throw new DatasetException(test.LabelFile, test.Locate(i),
+                throw new DatasetException(test.FileOfRow(i), test.Locate(i),
                     $"label {show(i)} does not occur in the train split: train and test must use the same labels");
     }
 }

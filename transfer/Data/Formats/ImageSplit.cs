@@ -9,6 +9,7 @@ internal static class ImageSplit
         return new RawSplit
         {
             LabelFile = members[0].Container,
+            FileOf = i => members[i].Container,
             Locate = i => $"member {members[i].Name}",
             TextLabels = members.Select(m => m.ClassName).ToArray(),
             Images = images,

@@ -10,8 +10,19 @@ public sealed class LabeledSplit
     public string[]? Texts { get; init; }
     public ImageBatch? Images { get; init; }
     public VectorBatch? Vectors { get; init; }
+    /// <summary>
+    /// Row i's index in the split's source file(s) before <c>limit</c> (and any <see cref="Select"/>); null when
+    /// row i is source row i. Precomputed features (<c>features:DIR</c>) are indexed by source row.
+    /// </summary>
+    public int[]? SourceRows { get; init; }
+    /// <summary>Rows in the split's source before <c>limit</c> (equals <see cref="Rows"/> when nothing was dropped).</summary>
+    public int SourceRowCount { get => _sourceRowCount ?? Labels.Length; init => _sourceRowCount = value; }
+    private readonly int? _sourceRowCount;
 
     public int Rows => Labels.Length;
+
+    /// <summary>The source row of row <paramref name="row"/>.</summary>
+    public int SourceRow(int row) => SourceRows?[row] ?? row;
 
     /// <summary>The rows at <paramref name="indices"/>, in that order (payload sliced alike).</summary>
     public LabeledSplit Select(IReadOnlyList<int> indices) => new()
@@ -20,6 +31,8 @@ public sealed class LabeledSplit
         Texts = Texts is null ? null : indices.Select(i => Texts[i]).ToArray(),
         Images = Images?.Select(indices),
         Vectors = Vectors?.Select(indices),
+        SourceRows = indices.Select(SourceRow).ToArray(),
+        SourceRowCount = SourceRowCount,
     };
 }
 

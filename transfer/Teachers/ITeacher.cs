@@ -13,7 +13,10 @@ public interface ITeacher : IDisposable
     /// <summary>Identity of the extractor's output (model file hash, preprocessing, version): part of feature-set keys.</summary>
     string Identity { get; }
 
-    /// <summary>Features of rows [startRow, startRow + rowCount) of a split, float32 [rowCount, Dim].</summary>
+    /// <summary>
+    /// Features of rows [startRow, startRow + rowCount) of a split, float32 [rowCount, Dim]. <paramref name="rowsDone"/>
+    /// receives the running count of rows of this call finished so far (not increments), possibly from worker threads.
+    /// </summary>
     Task<FeatureMatrix> ExtractAsync(LoadedDataset dataset, SplitName split, int startRow, int rowCount,
         IProgress<int>? rowsDone, CancellationToken cancellationToken);
 }

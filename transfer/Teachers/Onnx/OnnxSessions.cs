@@ -1,0 +1,46 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace AftSweep.Transfer.Teachers.Onnx;
+
+internal static class OnnxSessions
+{
+    public static SessionOptions Options(int intraOpThreads)
+    {
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = Math.Max(1, intraOpThreads),
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        // Single-threaded sessions run side by side; spinning threads would steal the other sessions' cores.
+        if (intraOpThreads <= 1) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
+    public static InferenceSession Open(string spec, string path, int intraOpThreads)
+    {
+        using var options = Options(intraOpThreads);
+        try
+        {
+            return new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new TeacherException(spec, $"{path} is not a loadable ONNX model: {e.Message}", e);
+        }
+    }
+
+    public static InferenceSession Open(string spec, byte[] model, string name, int intraOpThreads)
+    {
+        using var options = Options(intraOpThreads);
+        try
+        {
+            return new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new TeacherException(spec, $"{name} is not a loadable ONNX model: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Teachers.Images;
+using AftSweep.Transfer.Teachers.Onnx;
+using AftSweep.Transfer.Text;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AftSweep.Transfer.Teachers;
+
+/// <summary>
+/// <c>onnx-file:PATH?input=image|text&amp;output=NAME[&amp;maxLength=N]</c>: any user ONNX export (DINOv2, CLIP,
+/// an LLM's encoder...). Image models get ImageNet-normalised NCHW float input at their declared size (224 when
+/// dynamic), one image per call on one session per core. Text models get MiniLM-vocabulary WordPiece ids
+/// (input_ids, attention_mask, token_type_ids as the model declares them; maxLength default 512). The output NAME
+/// is pooled: [b, d] as is, [b, c, 1, 1] flattened, [b, seq, d] averaged over real tokens (text) or all tokens (image).
+/// </summary>
+public sealed class OnnxFileTeacher : ITeacher
+{
+    private const int DefaultImageSize = 224;
+    private const int DefaultMaxLength = 512;
+
+    private readonly ParallelImageRunner? _images;
+    private readonly SentenceEncoder? _text;
+
+    private OnnxFileTeacher(string spec, int dim, string identity, ParallelImageRunner? images, SentenceEncoder? text)
+    {
+        Spec = spec;
+        Dim = dim;
+        Identity = identity;
+        _images = images;
+        _text = text;
+    }
+
+    public string Spec { get; }
+    public int Dim { get; }
+    public string Identity { get; }
+
+    /// <summary>Opens the model once to check it and read its shapes; <paramref name="body"/> is what follows "onnx-file:".</summary>
+    public static OnnxFileTeacher Create(string spec, string body, string baseDirectory, TeacherOptions options)
+    {
+        var q = body.LastIndexOf('?');
+        if (q <= 0) throw new TeacherException(spec, "expected onnx-file:PATH?input=image|text&output=NAME");
+        var path = Path.GetFullPath(body[..q], baseDirectory);
+        var query = ParseQuery(spec, body[(q + 1)..]);
+        if (!query.TryGetValue("input", out var input) || input is not ("image" or "text"))
+            throw new TeacherException(spec, "query needs input=image or input=text");
+        if (!query.TryGetValue("output", out var output) || output.Length == 0)
+            throw new TeacherException(spec, "query needs output=NAME (the model output to pool)");
+        if (!File.Exists(path)) throw new TeacherException(spec, $"model file {path} not found");
+
+        using var probe = OnnxSessions.Open(spec, path, 1);
+        if (!probe.OutputMetadata.TryGetValue(output, out var outMeta))
+            throw new TeacherException(spec, $"{path} has no output '{output}' (it has {string.Join(", ", probe.OutputMetadata.Keys)})");
+        var dims = outMeta.Dimensions;
+        var hash = ModelHash.OfFile(path);
+
+        if (input == "image")
+        {
+            if (query.ContainsKey("maxLength")) throw new TeacherException(spec, "maxLength applies to text models only");
+            if (probe.InputMetadata.Count != 1)
+                throw new TeacherException(spec, $"image models must take one input; {path} takes {string.Join(", ", probe.InputMetadata.Keys)}");
+            var (inputName, inMeta) = probe.InputMetadata.First();
+            var inDims = inMeta.Dimensions;
+            if (inMeta.ElementType != typeof(float) || inDims.Length != 4 || (inDims[1] > 0 && inDims[1] != 3))
+                throw new TeacherException(spec, $"input '{inputName}' is {inMeta.ElementType.Name} [{string.Join(",", inDims)}]: expected float [batch, 3, H, W]");
+            var height = inDims[2] > 0 ? inDims[2] : DefaultImageSize;
+            var width = inDims[3] > 0 ? inDims[3] : DefaultImageSize;
+            var dim = dims.Length switch
+            {
+                2 => dims[1],
+                3 => dims[2],
+                4 when dims[2] * dims[3] > 0 => dims[1] * dims[2] * dims[3],
+                _ => -1,
+            };
+            if (dim <= 0) throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d], [b, seq, d] or [b, c, h, w] with fixed d, c, h, w");
+            var runner = new ParallelImageRunner(options.ImageWorkers,
+                () => new OnnxFileImageWorker(spec, path, inputName, output, height, width, dims.Length));
+            var identity = ModelHash.Identity("onnx-file", hash,
+                $"input=image;resize=bilinear-halfpixel-{height}x{width};pixels=imagenet-normalised;output={output};pooling={(dims.Length == 3 ? "mean" : "flatten")}");
+            return new OnnxFileTeacher(spec, dim, identity, runner, null);
+        }
+        else
+        {
+            var maxLength = DefaultMaxLength;
+            if (query.TryGetValue("maxLength", out var ml) && (!int.TryParse(ml, NumberStyles.None, CultureInfo.InvariantCulture, out maxLength) || maxLength < 2))
+                throw new TeacherException(spec, $"maxLength '{ml}' must be an integer of at least 2");
+            if (dims.Length is not (2 or 3))
+                throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d] or [b, seq, d] for a text model");
+            var pooling = dims.Length == 3 ? TextPooling.Mean : TextPooling.None;
+            var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1), options.TextWorkers,
+                WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
+            var identity = ModelHash.Identity("onnx-file", hash,
+                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
+            return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
+        }
+    }
+
+    private static Dictionary<string, string> ParseQuery(string spec, string query)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = eq < 0 ? pair : pair[..eq];
+            if (key is not ("input" or "output" or "maxLength"))
+                throw new TeacherException(spec, $"unknown query key '{key}': expected input, output, maxLength");
+            if (!result.TryAdd(key, eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..])))
+                throw new TeacherException(spec, $"query key '{key}' is given twice");
+        }
+        return result;
+    }
+
+    public Task<FeatureMatrix> ExtractAsync(LoadedDataset dataset, SplitName split, int startRow, int rowCount,
+        IProgress<int>? rowsDone, CancellationToken cancellationToken)
+    {
+        var rows = TeacherInputs.Range(dataset, split, startRow, rowCount);
+        if (_images is not null)
+            return _images.RunAsync(TeacherInputs.Images(Spec, dataset, rows), startRow, rowCount, Dim, rowsDone, cancellationToken);
+        var texts = TeacherInputs.Texts(Spec, dataset, rows);
+        return _text!.EncodeAsync(new ArraySegment<string>(texts, startRow, rowCount), rowsDone, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _images?.Dispose();
+        _text?.Dispose();
+    }
+}

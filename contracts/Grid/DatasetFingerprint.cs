@@ -13,10 +13,13 @@ public static class DatasetFingerprint
     private const string Domain = "aftsweep-dataset-v1";
 
     /// <exception cref="IOException">A file the dataset reads is missing or unreadable (validation checks this first).</exception>
-    public static string Compute(DatasetSpec dataset)
+    /// <param name="splitSeed">Seeds the class-balanced <c>limit</c> subsets, so it is part of the identity when a limit is set.</param>
+    public static string Compute(DatasetSpec dataset, int splitSeed = SelectionSpec.DefaultSplitSeed)
     {
         using var hash = new FileHashing(Domain);
-        hash.AppendText(CanonicalJson.Write(LoaderOptions(dataset)) + "\n");
+        var options = LoaderOptions(dataset);
+        if (dataset.Limit is not null) options["limitSeed"] = splitSeed;
+        hash.AppendText(CanonicalJson.Write(options) + "\n");
         foreach (var (role, path) in Files(dataset).OrderBy(f => f.Role, StringComparer.Ordinal))
             hash.AppendFile(role, path);
         return hash.HexDigest();

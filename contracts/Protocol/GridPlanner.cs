@@ -12,7 +12,7 @@ public static class GridPlanner
 {
     public static SweepPlan Plan(GridSpec grid)
     {
-        var datasetFingerprint = DatasetFingerprint.Compute(grid.Dataset);
+        var datasetFingerprint = DatasetFingerprint.Compute(grid.Dataset, grid.Selection.SplitSeed);
         var teachers = grid.Teachers.Select(t => t with { Fingerprint = TeacherFingerprint.Compute(t.Spec) }).ToList();
         var byName = teachers.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var downstream = grid.Downstream.Init is { } init

@@ -111,7 +111,7 @@ public sealed class DelimitedLoaderTests : IDisposable
 
         var a = new DatasetLoader().Load(spec);
         var b = new DatasetLoader().Load(spec);
-        var other = new DatasetLoader(new DatasetLoaderOptions { SplitSeed = 7 }).Load(spec);
+        var other = new DatasetLoader().Load(spec, 7);
 
         Assert.Equal(10, a.Train.Rows);
         Assert.Equal(5, a.Train.Labels.Count(l => l == 0));

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Data;
 
 namespace AftSweep.Tests.Data;
@@ -44,21 +45,5 @@ public sealed class SubsetTests
         Assert.Equal(6457827717110365317UL, rng.NextUInt64());
         Assert.Equal(3203168211198807973UL, rng.NextUInt64());
         Assert.Equal(9817491932198370423UL, rng.NextUInt64());
-    }
-
-    [Fact]
-    public void HoldoutSplit_TenPercent_IsStratifiedDisjointAndSeeded()
-    {
-        var labels = Labels(60, 40);
-
-        var split = HoldoutSplit.Create(labels, 0.1, 42);
-        var again = HoldoutSplit.Create(labels, 0.1, 42);
-
-        Assert.Equal(10, split.HoldoutRows.Length);
-        Assert.Equal(6, split.HoldoutRows.Count(r => labels[r] == 0));
-        Assert.Equal(100, split.TrainRows.Length + split.HoldoutRows.Length);
-        Assert.Empty(split.TrainRows.Intersect(split.HoldoutRows));
-        Assert.Equal(split.HoldoutRows, again.HoldoutRows);
-        Assert.NotEqual(split.HoldoutRows, HoldoutSplit.Create(labels, 0.1, 7).HoldoutRows);
     }
 }

@@ -163,6 +163,6 @@ public sealed class FeaturesCliTests : IDisposable
 
     private sealed class FixedLoader(LoadedDataset dataset) : IDatasetLoader
     {
-        public LoadedDataset Load(DatasetSpec spec, CancellationToken cancellationToken = default) => dataset;
+        public LoadedDataset Load(DatasetSpec spec, int splitSeed = SelectionSpec.DefaultSplitSeed, CancellationToken cancellationToken = default) => dataset;
     }
 }

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using AftSweep.Transfer.Data;

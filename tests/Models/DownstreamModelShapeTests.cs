@@ -75,7 +75,7 @@ public sealed class DownstreamModelShapeTests
     [Fact]
     public void TextTransformer_TokenIds_FirstTokenFeatures128()
     {
-        using var model = Create("text-transformer", InputShape.Tokens(MiniLmVocabulary.Size, 128), 2);
+        using var model = Create("text-transformer", InputShape.Tokens(WordPieceTokenizer.MiniLm.VocabularySize, 128), 2);
         using var ids = tensor(new long[] { 101, 7592, 2088, 102, 0, 0, 101, 2307, 102, 0, 0, 0 }, [2, 6]);
         AssertShapes(model, ids, 128, 2);
     }
@@ -83,7 +83,7 @@ public sealed class DownstreamModelShapeTests
     [Fact]
     public void TextTransformer_ExtraPadding_DoesNotChangeFeatures()
     {
-        using var model = Create("text-transformer", InputShape.Tokens(MiniLmVocabulary.Size, 128), 2);
+        using var model = Create("text-transformer", InputShape.Tokens(WordPieceTokenizer.MiniLm.VocabularySize, 128), 2);
         model.eval();
         using var noGrad = no_grad();
         using var shortIds = tensor(new long[] { 101, 7592, 2088, 102 }, [1, 4]);

@@ -1,32 +1,24 @@
 using AftSweep.Transfer.Text;
-using AftSweep.Transfer.Torch;
 
 namespace AftSweep.Tests.Models;
 
+/// <summary>The text downstream model and the MiniLM teacher share one vocabulary and framing.</summary>
 public sealed class MiniLmVocabularyTests
 {
     [Fact]
-    public void Open_EmbeddedVocab_Has30522Lines()
+    public void MiniLm_Vocabulary_Has30522Tokens()
     {
-        using var reader = new StreamReader(MiniLmVocabulary.Open());
-        var lines = 0;
-        while (reader.ReadLine() is not null) lines++;
-        Assert.Equal(MiniLmVocabulary.Size, lines);
+        Assert.Equal(30522, WordPieceTokenizer.MiniLm.VocabularySize);
+        Assert.Equal(0, WordPieceTokenizer.MiniLm.PadId);
     }
 
     [Fact]
-    public void Encode_HelloWorld_BertUncasedIds()
-    {
-        var ids = TokenInputs.Encode(MiniLmVocabulary.Tokenizer, "Hello World", 128);
-        Assert.Equal(new[] { 101, 7592, 2088, 102 }, ids);
-    }
-
-    [Fact]
-    public void Encode_LongText_TruncatedToMaxLengthStartingWithCls()
+    public void EncodeOne_LongText_TruncatedToMaxLengthFramedByClsAndSep()
     {
         var text = string.Join(' ', Enumerable.Repeat("knowledge transfer", 200));
-        var ids = TokenInputs.Encode(MiniLmVocabulary.Tokenizer, text, 16);
-        Assert.InRange(ids.Count, 2, 16);
+        var ids = WordPieceTokenizer.MiniLm.EncodeOne(text, 16);
+        Assert.Equal(16, ids.Length);
         Assert.Equal(101, ids[0]);
+        Assert.Equal(102, ids[^1]);
     }
 }

@@ -25,7 +25,7 @@ public sealed class InputTensorTests
     [Fact]
     public void TokenInputs_PadToLongestRowWithPadId()
     {
-        using var inputs = new TokenInputs(["hello world", "hello"], MiniLmVocabulary.Tokenizer, 128, CPU);
+        using var inputs = new TokenInputs(["hello world", "hello"], WordPieceTokenizer.MiniLm, 128, CPU);
         Assert.Equal(4, inputs.SequenceLength);
         using var index = tensor(new long[] { 0, 1 }, [2]);
         using var ids = inputs.Gather(index);

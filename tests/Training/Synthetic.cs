@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Training;
@@ -36,8 +37,8 @@ internal static class Synthetic
     public static double Gaussian(ref SplitMix64 random)
     {
         // Box-Muller from two uniforms in (0, 1].
-        var u1 = (random.NextBelow(1UL << 53) + 1.0) / (1UL << 53);
-        var u2 = random.NextBelow(1UL << 53) / (double)(1UL << 53);
+        var u1 = random.NextDoubleNonZero();
+        var u2 = random.NextDoubleNonZero();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

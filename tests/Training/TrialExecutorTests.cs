@@ -18,7 +18,7 @@ public sealed class TrialExecutorTests
 
     private sealed class FakeLoader(LoadedDataset dataset) : IDatasetLoader
     {
-        public LoadedDataset Load(DatasetSpec spec, CancellationToken cancellationToken = default) => dataset;
+        public LoadedDataset Load(DatasetSpec spec, int splitSeed = SelectionSpec.DefaultSplitSeed, CancellationToken cancellationToken = default) => dataset;
     }
 
     /// <summary>Teacher features by (teacher, split); optionally wrong row counts to test the checks.</summary>

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data.Formats;
 
@@ -6,7 +7,7 @@ namespace AftSweep.Transfer.Data;
 /// <summary>
 /// Loads a grid's dataset block: reads both splits with the format's reader, maps labels to class ids
 /// (<see cref="LabelMapping"/>), applies <c>limit</c> (<see cref="ClassBalancedSubset"/>, seeded by
-/// <see cref="DatasetLoaderOptions.SplitSeed"/>) and fingerprints the result (<see cref="DatasetIdentity"/>).
+/// the split seed) and fingerprints the result (<see cref="DatasetFingerprint"/>).
 /// Every problem is a <see cref="DatasetException"/> naming the file and row or member.
 /// </summary>
 public sealed class DatasetLoader(DatasetLoaderOptions? options = null) : IDatasetLoader
@@ -17,7 +18,7 @@ public sealed class DatasetLoader(DatasetLoaderOptions? options = null) : IDatas
 
     private readonly DatasetLoaderOptions _options = options ?? new DatasetLoaderOptions();
 
-    public LoadedDataset Load(DatasetSpec spec, CancellationToken cancellationToken = default)
+    public LoadedDataset Load(DatasetSpec spec, int splitSeed = SelectionSpec.DefaultSplitSeed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         CheckKind(spec);
@@ -28,9 +29,9 @@ public sealed class DatasetLoader(DatasetLoaderOptions? options = null) : IDatas
         return new LoadedDataset
         {
             Spec = spec,
-            Fingerprint = DatasetIdentity.Compute(spec, _options, cancellationToken),
-            Train = Limit(ToSplit(train, trainIds), spec.Limit?.Train, TrainLimitStream),
-            Test = Limit(ToSplit(test, testIds), spec.Limit?.Test, TestLimitStream),
+            Fingerprint = DatasetFingerprint.Compute(spec, splitSeed),
+            Train = Limit(ToSplit(train, trainIds), spec.Limit?.Train, splitSeed, TrainLimitStream),
+            Test = Limit(ToSplit(test, testIds), spec.Limit?.Test, splitSeed, TestLimitStream),
             ClassNames = classNames,
         };
     }
@@ -56,6 +57,7 @@ public sealed class DatasetLoader(DatasetLoaderOptions? options = null) : IDatas
 
     private static void CheckKind(DatasetSpec spec)
     {
+        if (spec.Format is DatasetFormat.Tsv or DatasetFormat.Csv && spec.Kind is DatasetKind.Text or DatasetKind.Vectors) return;
         var expected = spec.Format switch
         {
             DatasetFormat.Tsv or DatasetFormat.Csv => DatasetKind.Text,
@@ -85,11 +87,11 @@ public sealed class DatasetLoader(DatasetLoaderOptions? options = null) : IDatas
         Vectors = raw.Vectors,
     };
 
-    private LabeledSplit Limit(LabeledSplit split, int? limit, ulong stream)
+    private LabeledSplit Limit(LabeledSplit split, int? limit, int splitSeed, ulong stream)
     {
         if (limit is not { } n || n >= split.Rows) return split;
         if (n <= 0) throw new DatasetException("dataset.limit", null, $"is {n}: expected a positive row count");
-        var rows = ClassBalancedSubset.Select(split.Labels, n, SplitMix64.ForStream(_options.SplitSeed, stream));
+        var rows = ClassBalancedSubset.Select(split.Labels, n, SplitMix64.ForStream(splitSeed, stream));
         return split.Select(rows);
     }
 }

@@ -45,7 +45,7 @@ public static class DownstreamModelFactory
             "cnn-small" => new SmallCnnModel(RequireImage(spec, input).Channels, numClasses),
             "resnet18" => new ResNet18Model(RequireImage(spec, input).Channels, numClasses, options.Bool("smallImageStem", false)),
             "text-transformer" => new TextTransformerModel(
-                RequireTokens(spec, input).VocabSize, numClasses, MiniLmVocabulary.PadId, options.Double("dropout", 0)),
+                RequireTokens(spec, input).VocabSize, numClasses, WordPieceTokenizer.MiniLm.PadId, options.Double("dropout", 0)),
             _ => throw new ArgumentException($"downstream.model '{spec.Model}' is not one of {string.Join(", ", Names)}"),
         };
         options.ThrowIfUnused(model.GetName());

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 

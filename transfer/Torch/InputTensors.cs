@@ -16,7 +16,7 @@ public static class InputTensors
         ArgumentNullException.ThrowIfNull(split);
         if (split.Images is { } images) return new ImageInputs(images, device);
         if (split.Vectors is { } vectors) return new VectorInputs(vectors.Values, vectors.Count, vectors.Dim, device);
-        if (split.Texts is { } texts) return new TokenInputs(texts, MiniLmVocabulary.Tokenizer, MaxTextTokens, device);
+        if (split.Texts is { } texts) return new TokenInputs(texts, WordPieceTokenizer.MiniLm, MaxTextTokens, device);
         throw new ArgumentException("the split has no payload (texts, images or vectors)");
     }
 
@@ -25,7 +25,7 @@ public static class InputTensors
         ArgumentNullException.ThrowIfNull(split);
         if (split.Images is { } images) return InputShape.Image(3, images.Height, images.Width);
         if (split.Vectors is { } vectors) return InputShape.Vector(vectors.Dim);
-        if (split.Texts is not null) return InputShape.Tokens(MiniLmVocabulary.Size, MaxTextTokens);
+        if (split.Texts is not null) return InputShape.Tokens(WordPieceTokenizer.MiniLm.VocabularySize, MaxTextTokens);
         throw new ArgumentException("the split has no payload (texts, images or vectors)");
     }
 

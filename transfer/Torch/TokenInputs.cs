@@ -1,4 +1,4 @@
-using Microsoft.ML.Tokenizers;
+using AftSweep.Transfer.Text;
 using static TorchSharp.torch;
 
 namespace AftSweep.Transfer.Torch;
@@ -11,21 +11,21 @@ public sealed class TokenInputs : InputTensor
 {
     private readonly Tensor _ids; // (N, L) int64
 
-    public TokenInputs(IReadOnlyList<string> texts, BertTokenizer tokenizer, int maxLength, Device device)
+    public TokenInputs(IReadOnlyList<string> texts, WordPieceTokenizer tokenizer, int maxLength, Device device)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must leave room for [CLS] and [SEP]");
-        var encoded = new IReadOnlyList<int>[texts.Count];
+        var encoded = new int[texts.Count][];
         var longest = 2;
         for (var i = 0; i < texts.Count; i++)
         {
-            encoded[i] = Encode(tokenizer, texts[i], maxLength);
-            longest = Math.Max(longest, encoded[i].Count);
+            encoded[i] = tokenizer.EncodeOne(texts[i] ?? string.Empty, maxLength);
+            longest = Math.Max(longest, encoded[i].Length);
         }
         var flat = new long[(long)texts.Count * longest];
         for (var i = 0; i < encoded.Length; i++)
-            for (var j = 0; j < encoded[i].Count; j++) flat[(long)i * longest + j] = encoded[i][j];
+            for (var j = 0; j < encoded[i].Length; j++) flat[(long)i * longest + j] = encoded[i][j];
         SequenceLength = longest;
         using (NewDisposeScope())
             _ids = tensor(flat, [texts.Count, longest]).to(device).DetachFromDisposeScope();
@@ -34,10 +34,6 @@ public sealed class TokenInputs : InputTensor
     public int SequenceLength { get; }
     public override long Rows => _ids.shape[0];
     public override Tensor Gather(Tensor rowIndices) => _ids.index_select(0, rowIndices);
-
-    /// <summary>[CLS] tokens [SEP] with at most <paramref name="maxLength"/> ids in all.</summary>
-    public static IReadOnlyList<int> Encode(BertTokenizer tokenizer, string text, int maxLength) =>
-        tokenizer.EncodeToIds(text ?? string.Empty, maxLength, addSpecialTokens: true, out _, out _);
 
     protected override void DisposeTensors() => _ids.Dispose();
 }

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 namespace AftSweep.Transfer.Training;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using System.Diagnostics;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
@@ -169,25 +170,25 @@ public static class StepBenchmark
             case "mlp":
             {
                 var values = new float[rows * options.VectorDim];
-                for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextBelow(2001) / 1000.0 - 1);
+                for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextInt(2001) / 1000.0 - 1);
                 return (InputShape.Vector(options.VectorDim), new VectorInputs(values, rows, options.VectorDim, device));
             }
             case "text-transformer":
             {
                 // Ids drawn past the special tokens ([PAD] 0 ... [MASK] 103) so no position is masked.
                 var texts = new string[rows];
-                var vocabulary = MiniLmVocabulary.Tokenizer;
+                var vocabulary = WordPieceTokenizer.MiniLm;
                 var words = new[] { "the", "model", "transfers", "knowledge", "from", "large", "foundation", "models", "to", "small", "ones" };
                 for (var r = 0; r < rows; r++)
-                    texts[r] = string.Join(' ', Enumerable.Range(0, options.SequenceLength - 2).Select(_ => words[random.NextBelow((ulong)words.Length)]));
-                return (InputShape.Tokens(MiniLmVocabulary.Size, InputTensors.MaxTextTokens),
+                    texts[r] = string.Join(' ', Enumerable.Range(0, options.SequenceLength - 2).Select(_ => words[random.NextInt(words.Length)]));
+                return (InputShape.Tokens(WordPieceTokenizer.MiniLm.VocabularySize, InputTensors.MaxTextTokens),
                     new TokenInputs(texts, vocabulary, InputTensors.MaxTextTokens, device));
             }
             default:
             {
                 var side = options.ImageSize;
                 var pixels = new byte[rows * side * side * 3];
-                for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)random.NextBelow(256);
+                for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)random.NextInt(256);
                 var batch = new Data.ImageBatch { Height = side, Width = side, Pixels = pixels };
                 return (InputShape.Image(3, side, side), new ImageInputs(batch, device));
             }
@@ -204,7 +205,7 @@ public static class StepBenchmark
     {
         var random = SplitMix64.For(Seed, "bench-teacher");
         var values = new float[rows * dim];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextBelow(2001) / 1000.0 - 1);
+        for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextInt(2001) / 1000.0 - 1);
         matrix = new FeatureMatrix(rows, dim, values);
         return new VectorInputs(values, rows, dim, device);
     }

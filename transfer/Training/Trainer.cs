@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Numerics;
 using System.Diagnostics;
 using System.Globalization;
 using AftSweep.Contracts.Trials;

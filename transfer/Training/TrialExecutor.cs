@@ -55,7 +55,7 @@ public sealed partial class TrialExecutor : ITrialExecutor
         try
         {
             progress?.Report(new TrialProgress(0, 0, 0, "load"));
-            var dataset = await Task.Run(() => _loader.Load(spec.Dataset, token), token).ConfigureAwait(false);
+            var dataset = await Task.Run(() => _loader.Load(spec.Dataset, spec.SplitSeed, token), token).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(spec.DatasetFingerprint)
                 && !string.Equals(dataset.Fingerprint, spec.DatasetFingerprint, StringComparison.OrdinalIgnoreCase))
                 throw new TrialFailedException(

@@ -6,8 +6,7 @@ namespace AftSweep.Client.Commands.Features;
 
 /// <summary>
 /// Turns the errors a verb expects into one line on stderr and an exit code: 2 for bad input or configuration
-/// (the message names the file, field or option), 1 for a storage operation that failed after its retries or
-/// a component missing from the build. Anything else is a bug and propagates with its stack.
+/// (the message names the file, field or option), 1 for a storage operation that failed after its retries. Anything else is a bug and propagates with its stack.
 /// </summary>
 public static class CliErrors
 {
@@ -21,12 +20,13 @@ public static class CliErrors
             return await verb();
         }
         catch (Exception e) when (e is ArgumentException or FeatureStoreException or OptionsValidationException or FileNotFoundException
-                                      or DirectoryNotFoundException or InvalidDataException or FormatException)
+                                      or DirectoryNotFoundException or InvalidDataException or FormatException
+                                      or Transfer.Data.DatasetException or Transfer.Teachers.TeacherException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return BadInput;
         }
-        catch (Exception e) when (e is BlobStoreException or NotWiredException)
+        catch (BlobStoreException e)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return Failed;

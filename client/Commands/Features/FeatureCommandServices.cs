@@ -23,28 +23,18 @@ public sealed class FeatureCommandServices
     public bool Interactive { get; init; } = !Console.IsErrorRedirected;
 
     /// <summary>The services the `aftsweep` binary runs with.</summary>
-    public static FeatureCommandServices Default { get; private set; } = new()
+    public static FeatureCommandServices Default { get; } = new()
     {
-        LoadGrid = _ => throw new NotWiredException("the grid parser (contracts/Grid)"),
-        Datasets = new UnwiredDatasetLoader(),
-        Teachers = new UnwiredTeacherFactory(),
+        LoadGrid = LoadValidGrid,
+        Datasets = new DatasetLoader(),
+        Teachers = new TeacherFactory(),
     };
 
-    /// <summary>Called once at start-up by the host with the real grid parser, dataset loader and teacher factory.</summary>
-    public static void Wire(Func<string, GridSpec> loadGrid, IDatasetLoader datasets, ITeacherFactory teachers) =>
-        Default = new FeatureCommandServices { LoadGrid = loadGrid, Datasets = datasets, Teachers = teachers };
-
-    private sealed class UnwiredDatasetLoader : IDatasetLoader
+    /// <summary>The grid parser's verdict as an exception the verbs map to exit code 2 (every problem listed).</summary>
+    private static GridSpec LoadValidGrid(string path)
     {
-        public LoadedDataset Load(DatasetSpec spec, CancellationToken cancellationToken = default) => throw new NotWiredException("the dataset loader (transfer/Data)");
-    }
-
-    private sealed class UnwiredTeacherFactory : ITeacherFactory
-    {
-        public ITeacher Create(string spec, string baseDirectory) => throw new NotWiredException("the teacher factory (transfer/Teachers)");
+        var result = GridParser.ParseFile(path);
+        if (result.IsValid) return result.Spec!;
+        throw new ArgumentException($"{path} is not a valid grid:\n  " + string.Join("\n  ", result.Problems));
     }
 }
-
-/// <summary>A component this build of the tool was not given at start-up (see <see cref="FeatureCommandServices.Wire"/>).</summary>
-public sealed class NotWiredException(string component)
-    : InvalidOperationException($"{component} is not wired into this build of aftsweep (FeatureCommandServices.Wire)");

@@ -46,7 +46,7 @@ public sealed class FeaturesExtractCommand : AsyncCommand<FeaturesExtractCommand
         if (string.IsNullOrWhiteSpace(settings.Grid)) throw new ArgumentException("--grid: required (the grid file to extract features for)");
         var grid = Services.LoadGrid(Path.GetFullPath(settings.Grid));
         var teachers = TeachersToExtract(grid, settings.Teachers);
-        var dataset = Services.Datasets.Load(grid.Dataset, cancellationToken);
+        var dataset = Services.Datasets.Load(grid.Dataset, grid.Selection.SplitSeed, cancellationToken);
         using var store = FeatureStoreOpener.OpenStore(settings, Services, Services.Teachers, grid.BaseDirectory);
         if (!settings.Json) await Services.Error.WriteLineAsync($"store: {store.BlobStore.Description}");
 

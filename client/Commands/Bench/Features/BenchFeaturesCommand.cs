@@ -155,7 +155,7 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
     private async Task<List<object>> TimeTeachersAsync(Settings settings, TextWriter log, CancellationToken cancellationToken)
     {
         var grid = Services.LoadGrid(Path.GetFullPath(settings.Grid!));
-        var dataset = Services.Datasets.Load(grid.Dataset, cancellationToken);
+        var dataset = Services.Datasets.Load(grid.Dataset, grid.Selection.SplitSeed, cancellationToken);
         var rows = Math.Min(settings.TeacherRows, dataset.Train.Rows);
         var results = new List<object>();
         foreach (var t in grid.Teachers)

@@ -17,5 +17,10 @@ public static class AftSweepApp
         config.SetApplicationName("aftsweep");
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure parts of AftSweep.");
+            bench.AddCommand<Bench.Scheduler.BenchSchedulerCommand>("scheduler").WithDescription("Scheduling throughput and lease-to-commit latency with no-op trials.");
+        });
     }
 }

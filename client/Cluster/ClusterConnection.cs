@@ -8,6 +8,9 @@ namespace AftSweep.Client.Cluster;
 /// <summary>An Orleans client connected to a running cluster (localhost or Azure clustering).</summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
+    private const int ConnectAttempts = 3;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly IHost _host;
 
     private ClusterConnection(IHost host)
@@ -26,7 +29,16 @@ public sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
-        builder.UseOrleansClient(client => client.UseAftSweepClustering(options));
+        var attempts = 0;
+        builder.UseOrleansClient(client => client
+            .UseAftSweepClustering(options)
+            .UseConnectionRetryFilter(async (_, token) =>
+            {
+                // A few quick retries cover a silo that is still starting; then fail with a clear message.
+                if (++attempts >= ConnectAttempts) return false;
+                await Task.Delay(RetryDelay, token);
+                return true;
+            }));
         var host = builder.Build();
         try
         {

@@ -4,6 +4,7 @@ using AftSweep.Grains.Options;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AftSweep.Grains.Trials;
 
@@ -11,7 +12,9 @@ namespace AftSweep.Grains.Trials;
 /// One trial's state machine and the fencing authority for its leases. Every transition is persisted before it is
 /// acknowledged; a finished trial's record is written for each of its sweeps before its state says so, and a
 /// record found for a lease that never got acknowledged is adopted instead of re-running the trial.
+/// Placed on the silo of its first caller (the dispatcher), so lease and commit calls stay local to it.
 /// </summary>
+[PreferLocalPlacement]
 public sealed partial class TrialGrain(
     [PersistentState("trial", StorageNames.State)] IPersistentState<TrialState> state,
     IRecordStore records,

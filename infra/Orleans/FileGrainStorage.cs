@@ -120,16 +120,14 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
 
     private Envelope<T>? ReadEnvelope<T>(string path)
     {
+        // New grains are the common case: a stat is far cheaper than a FileNotFoundException.
+        if (!File.Exists(path)) return null;
         byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
@@ -149,6 +147,7 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
 
     private long ReadVersion(string path)
     {
+        if (!File.Exists(path)) return 0;
         try
         {
             var bytes = File.ReadAllBytes(path);

@@ -1,4 +1,7 @@
+using AftSweep.Silo;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAftSweepSilo(args);
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok("ok"));
+app.MapAftSweepEndpoints();
 app.Run();

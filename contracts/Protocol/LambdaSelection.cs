@@ -63,4 +63,16 @@ public static class LambdaSelection
 
         return new LambdaChoice(best.Lambda, best.MeanHoldoutAccuracy, sorted);
     }
+
+    /// <summary>Chooses among raw (lambda, holdout accuracy) observations, several per lambda when there are
+    /// several selection seeds; null when there are none yet.</summary>
+    public static LambdaChoice? ChooseFrom(IEnumerable<(double Lambda, double HoldoutAccuracy)> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var scores = observations
+            .GroupBy(o => o.Lambda)
+            .Select(g => new LambdaScore(g.Key, g.Select(o => o.HoldoutAccuracy).ToList()))
+            .ToList();
+        return scores.Count == 0 ? null : Choose(scores);
+    }
 }

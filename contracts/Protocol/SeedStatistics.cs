@@ -35,4 +35,16 @@ public sealed record SeedStatistics(
         var variance = values.Sum(v => (v - mean) * (v - mean)) / (n - 1);
         return new SeedStatistics(n, mean, Math.Sqrt(variance) / Math.Sqrt(n), StandardErrorDefined: true);
     }
+
+    /// <summary>Cells with fewer finished seeds than this are flagged (methods.md: three seeds).</summary>
+    public const int MinimumSeeds = 3;
+
+    /// <summary>The same statistics as a live-status summary: defined for zero seeds too, SE null below two.</summary>
+    public static SeedSummary MeanAndStandardError(IReadOnlyCollection<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) return new SeedSummary(0, double.NaN, null, Flagged: true);
+        var s = Of(values);
+        return new SeedSummary(s.N, s.Mean, s.StandardErrorDefined ? s.StandardError : null, Flagged: s.N < MinimumSeeds);
+    }
 }

@@ -1,0 +1,127 @@
+using AftSweep.Contracts.Protocol;
+using AftSweep.Contracts.Trials;
+
+namespace AftSweep.Contracts.Cluster;
+
+/// <summary>
+/// One sweep (key: <see cref="SweepPlan.SweepId"/>, the content hash of the grid). Runs the two-stage protocol:
+/// queues stage 1, picks each cell's lambda when its stage 1 is done, queues stage 2, aggregates mean and SE.
+/// </summary>
+[Alias("aftsweep.ISweepGrain")]
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>Registers and starts the plan; resubmitting the same plan is the same sweep (nothing duplicated).</summary>
+    [Alias("Submit")]
+    Task<SweepSubmission> SubmitAsync(SweepPlan plan);
+
+    /// <summary>Counts per state, per stage and per cell, with each cell's lambda and seed statistics.</summary>
+    [Alias("GetStatus")]
+    Task<SweepStatus> GetStatusAsync();
+
+    /// <summary>Trials known to the sweep, filtered.</summary>
+    [Alias("GetTrials")]
+    Task<IReadOnlyList<TrialSummary>> GetTrialsAsync(TrialFilter filter);
+
+    /// <summary>The records of every finished (succeeded or failed) trial.</summary>
+    [Alias("GetRecords")]
+    Task<IReadOnlyList<TrialRecord>> GetRecordsAsync();
+
+    /// <summary>Stops the sweep: pending trials are dropped, running ones stop at their next heartbeat. Returns the trials affected.</summary>
+    [Alias("Cancel")]
+    Task<int> CancelAsync();
+
+    /// <summary>Re-queues failed trials (all, or the one given) with a fresh attempt budget; returns how many.</summary>
+    [Alias("Retry")]
+    Task<int> RetryAsync(string? trialId);
+
+    /// <summary>Trials finished (called by the dispatcher); idempotent.</summary>
+    [Alias("OnTrialsFinished")]
+    Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> records);
+
+    /// <summary>Re-queues every unfinished trial (the dispatcher asks when it holds nothing for a sweep that is not done).</summary>
+    [Alias("Resync")]
+    Task<int> ResyncAsync();
+}
+
+/// <summary>The answer to a submission.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.SweepSubmission.v1")]
+public sealed record SweepSubmission(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] bool Created,
+    [property: Id(2)] int TotalTrials);
+
+/// <summary>A sweep's overall state. Numbers are persisted: never renumber.</summary>
+public enum SweepPhase
+{
+    NotSubmitted = 0,
+    Running = 1,
+    /// <summary>Every trial finished (some may have failed: see the counts).</summary>
+    Completed = 2,
+    Cancelled = 3,
+}
+
+/// <summary>Trials per state.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.TrialCounts.v1")]
+public sealed record TrialCounts(
+    [property: Id(0)] int Total,
+    [property: Id(1)] int Pending,
+    [property: Id(2)] int Leased,
+    [property: Id(3)] int Running,
+    [property: Id(4)] int Succeeded,
+    [property: Id(5)] int Failed,
+    [property: Id(6)] int Cancelled)
+{
+    public int Finished => Succeeded + Failed + Cancelled;
+}
+
+[GenerateSerializer, Immutable, Alias("aftsweep.SweepStatus.v1")]
+public sealed record SweepStatus
+{
+    [Id(0)] public required string SweepId { get; init; }
+    [Id(1)] public required SweepPhase Phase { get; init; }
+    [Id(2)] public string Name { get; init; } = "";
+    /// <summary>Every trial the sweep will run (stage-2 trials counted before their lambda is chosen).</summary>
+    [Id(3)] public required TrialCounts Trials { get; init; }
+    [Id(4)] public required TrialCounts Selection { get; init; }
+    [Id(5)] public required TrialCounts Final { get; init; }
+    [Id(6)] public IReadOnlyList<CellStatus> Cells { get; init; } = [];
+
+    public bool IsDone => Phase is SweepPhase.Completed or SweepPhase.Cancelled;
+}
+
+[GenerateSerializer, Immutable, Alias("aftsweep.CellStatus.v1")]
+public sealed record CellStatus
+{
+    [Id(0)] public required string Key { get; init; }
+    [Id(1)] public required TrialCounts Selection { get; init; }
+    [Id(2)] public required TrialCounts Final { get; init; }
+    /// <summary>Set once stage 1 is done (null for methods without a lambda).</summary>
+    [Id(3)] public LambdaChoice? Choice { get; init; }
+    /// <summary>Stage 1 ended with no successful trial: stage 2 cannot run until a retry succeeds.</summary>
+    [Id(4)] public bool SelectionFailed { get; init; }
+    [Id(5)] public required CellResult Result { get; init; }
+}
+
+/// <summary>Which trials to list; null fields do not filter.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.TrialFilter.v1")]
+public sealed record TrialFilter
+{
+    [Id(0)] public TrialStatus? Status { get; init; }
+    [Id(1)] public TrialStage? Stage { get; init; }
+    [Id(2)] public string? CellKey { get; init; }
+
+    public static readonly TrialFilter All = new();
+}
+
+/// <summary>One line of a trial listing.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.TrialSummary.v1")]
+public sealed record TrialSummary
+{
+    [Id(0)] public required TrialSpec Spec { get; init; }
+    [Id(1)] public required TrialStatus Status { get; init; }
+    [Id(2)] public int Attempts { get; init; }
+    [Id(3)] public string? Worker { get; init; }
+    [Id(4)] public TrialProgress? Progress { get; init; }
+    [Id(5)] public double? Accuracy { get; init; }
+    [Id(6)] public IReadOnlyList<string> Errors { get; init; } = [];
+}

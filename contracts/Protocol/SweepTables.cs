@@ -1,0 +1,64 @@
+using AftSweep.Contracts.Methods;
+using AftSweep.Contracts.Trials;
+
+namespace AftSweep.Contracts.Protocol;
+
+/// <summary>One cell's outcome: the lambda stage 1 chose and the stage-2 test accuracy over seeds.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.CellResult.v1")]
+public sealed record CellResult
+{
+    /// <summary>"method|combo", as <see cref="CellPlan.Key"/>.</summary>
+    [Id(0)] public required string Key { get; init; }
+    [Id(1)] public required MethodId Method { get; init; }
+    [Id(2)] public required string Combo { get; init; }
+    /// <summary>Null for methods without a lambda, or while stage 1 has no finished trial.</summary>
+    [Id(3)] public LambdaChoice? Choice { get; init; }
+    [Id(4)] public required SeedSummary Final { get; init; }
+    [Id(5)] public IReadOnlyList<int> FinishedSeeds { get; init; } = [];
+    [Id(6)] public int FailedTrials { get; init; }
+}
+
+/// <summary>
+/// Rebuilds every cell's result from trial records alone (the records written to the store), so tables need
+/// neither the cluster nor the plan. The sweep grain builds its status with the same function.
+/// </summary>
+public static class SweepTables
+{
+    public static string CellKey(TrialSpec spec) => $"{spec.Method.NameOf()}|{spec.ComboKey}";
+
+    public static IReadOnlyList<CellResult> FromRecords(IEnumerable<TrialRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return records
+            .GroupBy(r => CellKey(r.Spec), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(BuildCell)
+            .ToList();
+    }
+
+    private static CellResult BuildCell(IGrouping<string, TrialRecord> cell)
+    {
+        var succeeded = cell.Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null).ToList();
+        var choice = LambdaSelection.ChooseFrom(succeeded
+            .Where(r => r.Spec.Stage == TrialStage.Selection && r.Spec.Lambda is not null)
+            .Select(r => (r.Spec.Lambda!.Value, r.Result!.Accuracy)));
+        // A stage-2 trial counts only with the chosen lambda, so a stray record of another lambda never mixes in.
+        var finals = succeeded
+            .Where(r => r.Spec.Stage == TrialStage.Final && (choice is null || r.Spec.Lambda == choice.Lambda))
+            .GroupBy(r => r.Spec.Seed)
+            .Select(g => g.First())
+            .OrderBy(r => r.Spec.Seed)
+            .ToList();
+        var first = cell.First().Spec;
+        return new CellResult
+        {
+            Key = cell.Key,
+            Method = first.Method,
+            Combo = first.ComboKey,
+            Choice = choice,
+            Final = SeedStatistics.MeanAndStandardError(finals.Select(r => r.Result!.Accuracy).ToList()),
+            FinishedSeeds = finals.Select(r => r.Spec.Seed).ToList(),
+            FailedTrials = cell.Count(r => r.Status == TrialStatus.Failed),
+        };
+    }
+}

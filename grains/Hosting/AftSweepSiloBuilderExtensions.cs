@@ -1,0 +1,61 @@
+using AftSweep.Grains.Sweeps;
+using AftSweep.Grains.Workers;
+using AftSweep.Infra.Orleans;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace AftSweep.Grains.Hosting;
+
+public static class AftSweepSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo an AftSweep silo: clustering, grain state, record store, grains and worker slots.
+    /// The host registers the <see cref="Transfer.Training.ITrialExecutor"/> the slots run (and, optionally, an
+    /// <see cref="Features.IFeatureExtractionRunner"/> and an <see cref="IFeatureCacheProbe"/>).
+    /// </summary>
+    public static ISiloBuilder AddAftSweep(this ISiloBuilder builder, AftSweepSiloSettings settings)
+    {
+        settings.Validate();
+        builder.UseAftSweepClustering(settings.Cluster);
+        builder.AddAftSweepGrainStorage(StorageNames.State, settings.State, settings.Cluster);
+        if (settings.FastFailureDetection)
+        {
+            builder.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+            });
+        }
+
+        if (settings.State.Store == StoreMode.Local) EnsureThreadsForFileIo();
+
+        var services = builder.Services;
+        services.AddAftSweepRecordStore(settings.State, settings.Cluster);
+        services.AddSingleton(MsOptions.Create(settings.Scheduling));
+        services.AddSingleton(MsOptions.Create(settings.Workers));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFinalTrialFactory, GridPlannerFinalTrialFactory>();
+        services.TryAddSingleton<IFeatureCacheProbe, NoFeatureCache>();
+        services.AddSingleton<WorkerSlots>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
+        return builder;
+    }
+
+    /// <summary>
+    /// File storage does small synchronous writes (create + rename) that take about a millisecond on a slow disk; with
+    /// the pool's default minimum (one thread per core) concurrent writes starve grain turns until hill climbing adds
+    /// threads. Start with enough threads for the slots' writes to overlap.
+    /// </summary>
+    private static void EnsureThreadsForFileIo()
+    {
+        const int MinimumWorkers = 16;
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < MinimumWorkers) ThreadPool.SetMinThreads(MinimumWorkers, io);
+    }
+}

@@ -1,0 +1,380 @@
+using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Protocol;
+using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Dispatch;
+using AftSweep.Infra.Records;
+using Microsoft.Extensions.Logging;
+
+namespace AftSweep.Grains.Sweeps;
+
+/// <summary>
+/// Coordinates one sweep: stage 1 per cell, the lambda choice when a cell's stage 1 is finished, stage 2 with the
+/// grid's seeds. Outcomes come from the trial records (read back on activation) and the dispatcher's batched
+/// notifications, so a lost notification or a restart costs nothing but a re-read.
+/// </summary>
+public sealed partial class SweepGrain(
+    [PersistentState("sweep", StorageNames.State)] IPersistentState<SweepState> state,
+    IRecordStore records,
+    IFinalTrialFactory finalTrials,
+    TimeProvider time,
+    ILogger<SweepGrain> logger) : Grain, ISweepGrain
+{
+    private const int EnqueueChunk = 1000;
+
+    private readonly Dictionary<string, TrialSpec> _specs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _cellOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrialRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CellPlan> _cells = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _finalsOf = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _selectionFailed = new(StringComparer.Ordinal);
+    private bool _forgotten;
+
+    private string SweepId => this.GetPrimaryKeyString();
+    private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Plan is null) return;
+        BuildTrials(state.State.Plan);
+        await foreach (var record in records.ReadAllAsync(SweepId, cancellationToken))
+            Accept(record);
+        if (state.State.Cancelled) return;
+        await AdvanceAsync();
+        await EnqueueUnfinishedAsync();
+    }
+
+    public async Task<SweepSubmission> SubmitAsync(SweepPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.SweepId != SweepId)
+            throw new ArgumentException($"plan.sweepId: '{plan.SweepId}' does not match the sweep it was submitted to ('{SweepId}')");
+        if (state.State.Plan is { } existing)
+        {
+            if (!SameTrials(existing, plan))
+                throw new ArgumentException($"sweep {SweepId}: a different plan is already registered under this id (grid hash collision or changed planner)");
+            if (!state.State.Cancelled) await EnqueueUnfinishedAsync();
+            return new SweepSubmission(SweepId, Created: false, existing.TotalTrialCount);
+        }
+
+        var duplicate = plan.Cells.SelectMany(c => c.SelectionTrials).GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"plan.cells: trial {duplicate.Key} appears {duplicate.Count()} times");
+        BuildTrials(plan);
+        state.State = state.State with { Plan = plan, SubmittedAt = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        LogSubmitted(logger, SweepId, plan.Grid.Name, plan.TotalTrialCount);
+        await EnqueueUnfinishedAsync();
+        return new SweepSubmission(SweepId, Created: true, plan.TotalTrialCount);
+    }
+
+    public async Task<SweepStatus> GetStatusAsync()
+    {
+        if (state.State.Plan is not { } plan)
+        {
+            var none = new TrialCounts(0, 0, 0, 0, 0, 0, 0);
+            return new SweepStatus { SweepId = SweepId, Phase = SweepPhase.NotSubmitted, Trials = none, Selection = none, Final = none };
+        }
+        var active = await ActiveAsync();
+        var results = SweepTables.FromRecords(_records.Values).ToDictionary(c => c.Key, StringComparer.Ordinal);
+        var cells = plan.Cells.Select(cell => new CellStatus
+        {
+            Key = cell.Key,
+            Selection = Count(cell.SelectionTrials.Select(t => t.Id), cell.SelectionTrials.Count, active),
+            Final = Count(FinalIds(cell), cell.FinalSeeds.Count, active),
+            Choice = state.State.Choices.GetValueOrDefault(cell.Key),
+            SelectionFailed = _selectionFailed.Contains(cell.Key),
+            Result = results.GetValueOrDefault(cell.Key) ?? EmptyResult(cell),
+        }).ToList();
+        return new SweepStatus
+        {
+            SweepId = SweepId,
+            Phase = Phase(),
+            Name = plan.Grid.Name,
+            Trials = Sum(cells.Select(c => c.Selection).Concat(cells.Select(c => c.Final))),
+            Selection = Sum(cells.Select(c => c.Selection)),
+            Final = Sum(cells.Select(c => c.Final)),
+            Cells = cells,
+        };
+    }
+
+    public async Task<IReadOnlyList<TrialSummary>> GetTrialsAsync(TrialFilter filter)
+    {
+        var active = await ActiveAsync();
+        return _specs.Values
+            .Where(s => filter.Stage is null || s.Stage == filter.Stage)
+            .Where(s => filter.CellKey is null || _cellOf[s.Id] == filter.CellKey)
+            .Select(s => Summarise(s, active))
+            .Where(t => filter.Status is null || t.Status == filter.Status)
+            .OrderBy(t => _cellOf[t.Spec.Id], StringComparer.Ordinal).ThenBy(t => t.Spec.Stage).ThenBy(t => t.Spec.Lambda).ThenBy(t => t.Spec.Seed)
+            .ToList();
+    }
+
+    public Task<IReadOnlyList<TrialRecord>> GetRecordsAsync() =>
+        Task.FromResult<IReadOnlyList<TrialRecord>>(_records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList());
+
+    public async Task<int> CancelAsync()
+    {
+        RequirePlan();
+        if (state.State.Cancelled) return 0;
+        state.State = state.State with { Cancelled = true };
+        await state.WriteStateAsync();
+        await Dispatcher.CancelSweepAsync(SweepId);
+        var affected = _specs.Count - _records.Count;
+        LogCancelled(logger, SweepId, affected);
+        return affected;
+    }
+
+    public async Task<int> RetryAsync(string? trialId)
+    {
+        RequirePlan();
+        if (state.State.Cancelled) throw new InvalidOperationException($"sweep {SweepId} is cancelled: submit it again as a new grid to re-run it");
+        List<TrialSpec> targets;
+        if (trialId is null)
+        {
+            targets = _records.Values.Where(r => r.Status == TrialStatus.Failed).Select(r => _specs[r.Spec.Id]).ToList();
+        }
+        else
+        {
+            if (!_specs.TryGetValue(trialId, out var spec)) throw new ArgumentException($"trial '{trialId}' is not part of sweep {SweepId}");
+            if (_records.GetValueOrDefault(trialId)?.Status != TrialStatus.Failed)
+                throw new ArgumentException($"trial '{trialId}' has not failed (it is {StatusOf(spec, [])}): only failed trials can be retried");
+            targets = [spec];
+        }
+
+        var items = new List<WorkItem>();
+        foreach (var spec in targets)
+        {
+            var item = await GrainFactory.GetGrain<ITrialGrain>(spec.Id).RetryAsync(SweepId, spec);
+            if (item is null) continue;
+            _records.Remove(spec.Id);
+            _selectionFailed.Remove(_cellOf[spec.Id]);
+            items.Add(item);
+        }
+        if (items.Count > 0)
+        {
+            _forgotten = false;
+            await Dispatcher.EnqueueAsync(SweepId, items);
+        }
+        return items.Count;
+    }
+
+    public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
+    {
+        if (state.State.Plan is null) return;
+        var changed = false;
+        foreach (var record in finished) changed |= Accept(record);
+        if (changed && !state.State.Cancelled) await AdvanceAsync();
+    }
+
+    public async Task<int> ResyncAsync()
+    {
+        if (state.State.Plan is null) return 0;
+        if (state.State.Cancelled || Phase() == SweepPhase.Completed)
+        {
+            await ForgetAsync();
+            return 0;
+        }
+        await AdvanceAsync();
+        return await EnqueueUnfinishedAsync();
+    }
+
+    /// <summary>Decides every cell whose stage 1 just finished and queues its stage 2; notices when the sweep is done.</summary>
+    private async Task AdvanceAsync()
+    {
+        var plan = state.State.Plan!;
+        var queued = new List<WorkItem>();
+        foreach (var cell in plan.Cells)
+        {
+            if (!cell.NeedsSelection || state.State.Choices.ContainsKey(cell.Key) || _selectionFailed.Contains(cell.Key)) continue;
+            if (!cell.SelectionTrials.All(t => _records.ContainsKey(t.Id))) continue;
+
+            var choice = LambdaSelection.ChooseFrom(cell.SelectionTrials
+                .Select(t => _records[t.Id])
+                .Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null)
+                .Select(r => (r.Spec.Lambda ?? throw new InvalidDataException($"trial {r.Spec.Id}: a selection trial without a lambda"), r.Result!.Accuracy)));
+            if (choice is null)
+            {
+                _selectionFailed.Add(cell.Key);
+                LogSelectionFailed(logger, SweepId, cell.Key);
+                continue;
+            }
+            var choices = new Dictionary<string, LambdaChoice>(state.State.Choices, StringComparer.Ordinal) { [cell.Key] = choice };
+            state.State = state.State with { Choices = choices };
+            await state.WriteStateAsync();
+            LogLambdaChosen(logger, SweepId, cell.Key, choice.Lambda, choice.MeanHoldoutAccuracy);
+            foreach (var spec in AddFinals(cell, choice.Lambda)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
+        }
+        if (queued.Count > 0) await EnqueueAsync(queued);
+        else if (Phase() == SweepPhase.Completed) await ForgetAsync();
+    }
+
+    private async Task<int> EnqueueUnfinishedAsync()
+    {
+        var items = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
+        if (items.Count == 0)
+        {
+            if (Phase() == SweepPhase.Completed) await ForgetAsync();
+            return 0;
+        }
+        return await EnqueueAsync(items);
+    }
+
+    private async Task<int> EnqueueAsync(List<WorkItem> items)
+    {
+        _forgotten = false;
+        var added = 0;
+        foreach (var chunk in items.Chunk(EnqueueChunk)) added += await Dispatcher.EnqueueAsync(SweepId, chunk);
+        return added;
+    }
+
+    private async Task ForgetAsync()
+    {
+        if (_forgotten) return;
+        _forgotten = true;
+        await Dispatcher.ForgetSweepAsync(SweepId);
+        LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
+    }
+
+    private void BuildTrials(SweepPlan plan)
+    {
+        _specs.Clear();
+        _cellOf.Clear();
+        _cells.Clear();
+        _finalsOf.Clear();
+        foreach (var cell in plan.Cells)
+        {
+            _cells[cell.Key] = cell;
+            foreach (var spec in cell.SelectionTrials) AddSpec(cell, spec);
+            if (!cell.NeedsSelection) AddFinals(cell, null);
+            else if (state.State.Choices.TryGetValue(cell.Key, out var choice)) AddFinals(cell, choice.Lambda);
+        }
+    }
+
+    private List<TrialSpec> AddFinals(CellPlan cell, double? lambda)
+    {
+        var specs = cell.FinalSeeds.Select(seed => finalTrials.Create(cell, lambda, seed)).ToList();
+        foreach (var spec in specs) AddSpec(cell, spec);
+        return specs;
+    }
+
+    private void AddSpec(CellPlan cell, TrialSpec spec)
+    {
+        if (!_specs.TryAdd(spec.Id, spec)) return;
+        _cellOf[spec.Id] = cell.Key;
+        if (spec.Stage == TrialStage.Final)
+        {
+            if (!_finalsOf.TryGetValue(cell.Key, out var finals)) _finalsOf[cell.Key] = finals = [];
+            finals.Add(spec.Id);
+        }
+    }
+
+    /// <summary>Keeps a finished trial's record; true when it changed what the sweep knows.</summary>
+    private bool Accept(TrialRecord record)
+    {
+        if (record.SweepId != SweepId || !_specs.ContainsKey(record.Spec.Id)) return false;
+        if (record.Status is not (TrialStatus.Succeeded or TrialStatus.Failed)) return false;
+        if (_records.TryGetValue(record.Spec.Id, out var known) && known.Status == record.Status) return false;
+        _records[record.Spec.Id] = record;
+        return true;
+    }
+
+    private SweepPhase Phase()
+    {
+        if (state.State.Plan is null) return SweepPhase.NotSubmitted;
+        if (state.State.Cancelled) return SweepPhase.Cancelled;
+        var waitingForStage2 = state.State.Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
+        return !waitingForStage2 && _records.Count == _specs.Count ? SweepPhase.Completed : SweepPhase.Running;
+    }
+
+    private async Task<Dictionary<string, ActiveWork>> ActiveAsync()
+    {
+        if (state.State.Cancelled || _records.Count == _specs.Count) return new(StringComparer.Ordinal);
+        var active = await Dispatcher.GetActiveAsync(SweepId);
+        return active.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+    }
+
+    private TrialStatus StatusOf(TrialSpec spec, Dictionary<string, ActiveWork> active)
+    {
+        if (_records.TryGetValue(spec.Id, out var record)) return record.Status;
+        if (state.State.Cancelled) return TrialStatus.Cancelled;
+        return active.TryGetValue(spec.Id, out var a) ? a.Status : TrialStatus.Pending;
+    }
+
+    private TrialSummary Summarise(TrialSpec spec, Dictionary<string, ActiveWork> active)
+    {
+        var record = _records.GetValueOrDefault(spec.Id);
+        var work = active.GetValueOrDefault(spec.Id);
+        return new TrialSummary
+        {
+            Spec = spec,
+            Status = StatusOf(spec, active),
+            Attempts = record?.Attempts ?? work?.Attempt ?? 0,
+            Worker = record?.Worker ?? work?.Worker,
+            Progress = work?.Progress,
+            Accuracy = record?.Result?.Accuracy,
+            Errors = record?.Errors ?? [],
+        };
+    }
+
+    private IEnumerable<string> FinalIds(CellPlan cell) => _finalsOf.GetValueOrDefault(cell.Key) ?? [];
+
+    /// <summary>Counts the given trials; <paramref name="expected"/> covers stage-2 trials not created yet (pending, or cancelled).</summary>
+    private TrialCounts Count(IEnumerable<string> ids, int expected, Dictionary<string, ActiveWork> active)
+    {
+        int pending = 0, leased = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0, seen = 0;
+        foreach (var id in ids)
+        {
+            seen++;
+            switch (StatusOf(_specs[id], active))
+            {
+                case TrialStatus.Pending: pending++; break;
+                case TrialStatus.Leased: leased++; break;
+                case TrialStatus.Running: running++; break;
+                case TrialStatus.Succeeded: succeeded++; break;
+                case TrialStatus.Failed: failed++; break;
+                case TrialStatus.Cancelled: cancelled++; break;
+            }
+        }
+        var missing = Math.Max(0, expected - seen);
+        if (state.State.Cancelled) cancelled += missing;
+        else pending += missing;
+        return new TrialCounts(Math.Max(expected, seen), pending, leased, running, succeeded, failed, cancelled);
+    }
+
+    private static TrialCounts Sum(IEnumerable<TrialCounts> counts) => counts.Aggregate(
+        new TrialCounts(0, 0, 0, 0, 0, 0, 0),
+        (a, b) => new TrialCounts(a.Total + b.Total, a.Pending + b.Pending, a.Leased + b.Leased, a.Running + b.Running, a.Succeeded + b.Succeeded, a.Failed + b.Failed, a.Cancelled + b.Cancelled));
+
+    private static CellResult EmptyResult(CellPlan cell) => new()
+    {
+        Key = cell.Key,
+        Method = cell.Method,
+        Combo = cell.ComboKey,
+        Final = SeedStatistics.MeanAndStandardError([]),
+    };
+
+    private static bool SameTrials(SweepPlan a, SweepPlan b) =>
+        a.Cells.Count == b.Cells.Count
+        && a.Cells.Zip(b.Cells).All(p => p.First.Key == p.Second.Key
+            && p.First.SelectionTrials.Select(t => t.Id).SequenceEqual(p.Second.SelectionTrials.Select(t => t.Id))
+            && p.First.FinalSeeds.SequenceEqual(p.Second.FinalSeeds));
+
+    private void RequirePlan()
+    {
+        if (state.State.Plan is null) throw new InvalidOperationException($"no sweep {SweepId} has been submitted");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} ({Name}) submitted: {Trials} trials")]
+    private static partial void LogSubmitted(ILogger logger, string sweepId, string name, int trials);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: cell {Cell} chose lambda {Lambda} (holdout accuracy {Accuracy})")]
+    private static partial void LogLambdaChosen(ILogger logger, string sweepId, string cell, double lambda, double accuracy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: cell {Cell} has no successful selection trial; stage 2 waits for a retry")]
+    private static partial void LogSelectionFailed(ILogger logger, string sweepId, string cell);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} cancelled ({Trials} unfinished trials)")]
+    private static partial void LogCancelled(ILogger logger, string sweepId, int trials);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} finished: {Succeeded} succeeded, {Failed} failed")]
+    private static partial void LogFinished(ILogger logger, string sweepId, int succeeded, int failed);
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Dispatch;
+using AftSweep.Grains.Features;
+using AftSweep.Grains.Options;
+using AftSweep.Transfer.Training;
+using Microsoft.Extensions.Logging;
+
+namespace AftSweep.Grains.Workers;
+
+/// <summary>
+/// One slot on one device: lease, run the work on the thread pool (never on the grain scheduler), heartbeat with
+/// progress, commit with the lease's fencing token. Cancelled or lost leases stop at the next heartbeat.
+/// </summary>
+public sealed partial class WorkerSlot(
+    string worker,
+    string device,
+    IGrainFactory grains,
+    ITrialExecutor executor,
+    IFeatureExtractionRunner? extraction,
+    IFeatureCacheProbe cache,
+    IReadOnlyList<IWorkerSlotObserver> observers,
+    SchedulingOptions options,
+    ILogger logger)
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
+    private const int CommitTries = 5;
+
+    private readonly IDispatcherGrain _dispatcher = grains.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
+    private readonly IReadOnlyList<WorkKind> _kinds = extraction is null ? [WorkKind.Trial] : [WorkKind.Trial, WorkKind.FeatureShard];
+
+    public string Worker => worker;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var backoff = MinBackoff;
+        while (!stopping.IsCancellationRequested)
+        {
+            Lease? lease;
+            try
+            {
+                lease = await _dispatcher.LeaseAsync(new LeaseRequest
+                {
+                    Worker = worker,
+                    Device = device,
+                    Kinds = _kinds,
+                    CachedFeatureKeys = cache.CachedFeatureKeys(),
+                    WaitMilliseconds = (int)options.LongPollWait.TotalMilliseconds,
+                });
+                backoff = MinBackoff;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                LogLeaseFailed(logger, e, worker, backoff.TotalMilliseconds);
+                await Delay(backoff, stopping);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                continue;
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            if (lease is not null) await RunLeaseAsync(lease, stopping);
+        }
+    }
+
+    private async Task RunLeaseAsync(Lease lease, CancellationToken stopping)
+    {
+        var clock = Stopwatch.StartNew();
+        var item = lease.Item;
+        // The first heartbeat moves the trial from leased to running.
+        var first = await HeartbeatAsync(lease, null);
+        if (first is HeartbeatReply.Cancel or HeartbeatReply.Lost) return;
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var progress = new LatestProgress();
+        var work = Task.Run(() => ExecuteAsync(item, progress, cts.Token), CancellationToken.None);
+        var abandoned = false;
+        while (!work.IsCompleted)
+        {
+            var tick = Task.Delay(lease.HeartbeatInterval, stopping);
+            await Task.WhenAny(work, tick).ConfigureAwait(false);
+            if (work.IsCompleted) break;
+            if (stopping.IsCancellationRequested)
+            {
+                // Silo stopping: leave the lease to expire so the work is re-queued on another silo.
+                cts.Cancel();
+                abandoned = true;
+                break;
+            }
+            var reply = await HeartbeatAsync(lease, progress.Latest);
+            if (reply is HeartbeatReply.Cancel or HeartbeatReply.Lost)
+            {
+                LogStopped(logger, worker, item.Key, reply.ToString());
+                cts.Cancel();
+                abandoned = true;
+                break;
+            }
+        }
+
+        WorkOutcome outcome;
+        try
+        {
+            outcome = await work.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            return;
+        }
+        if (abandoned) return;
+        await CommitAsync(lease, outcome, clock, stopping);
+    }
+
+    private async Task<WorkOutcome> ExecuteAsync(WorkItem item, LatestProgress progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return item.Kind switch
+            {
+                WorkKind.Trial => WorkOutcome.Success(await executor.ExecuteAsync(
+                    item.Trial ?? throw new InvalidDataException($"work item {item.Key}: a trial without its spec"), progress, cancellationToken)),
+                WorkKind.FeatureShard => WorkOutcome.Success(await (extraction ?? throw new InvalidOperationException("this slot runs no feature extraction")).ExtractShardAsync(
+                    item.Shard ?? throw new InvalidDataException($"work item {item.Key}: a shard without its spec"), progress, cancellationToken)),
+                _ => WorkOutcome.Failure($"unknown work kind {item.Kind}", retryable: false),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (TrialFailedException e)
+        {
+            return WorkOutcome.Failure(e.Message, e.Retryable);
+        }
+        catch (Exception e)
+        {
+            return WorkOutcome.Failure($"{e.GetType().Name}: {e.Message}", retryable: true);
+        }
+    }
+
+    private async Task<HeartbeatReply> HeartbeatAsync(Lease lease, TrialProgress? progress)
+    {
+        try
+        {
+            return await _dispatcher.HeartbeatAsync(new Heartbeat
+            {
+                LeaseId = lease.LeaseId,
+                Kind = lease.Item.Kind,
+                Key = lease.Item.Key,
+                FencingToken = lease.FencingToken,
+                Worker = worker,
+                Progress = progress,
+            });
+        }
+        catch (Exception e)
+        {
+            // The dispatcher may be moving to another silo: keep working; the commit decides by token.
+            LogHeartbeatFailed(logger, e, worker, lease.Item.Key);
+            return HeartbeatReply.Continue;
+        }
+    }
+
+    private async Task CommitAsync(Lease lease, WorkOutcome outcome, Stopwatch clock, CancellationToken stopping)
+    {
+        var commit = new Commit
+        {
+            LeaseId = lease.LeaseId,
+            Kind = lease.Item.Kind,
+            Key = lease.Item.Key,
+            FencingToken = lease.FencingToken,
+            Worker = worker,
+            Outcome = outcome,
+        };
+        var delay = MinBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Commits are idempotent by token (AlreadyAccepted), so retrying a commit whose reply was lost is safe.
+                var reply = await _dispatcher.CommitAsync(commit);
+                foreach (var observer in observers) observer.OnCommitted(worker, lease.Item, reply, clock.Elapsed);
+                if (reply == CommitReply.Stale) LogStale(logger, worker, lease.Item.Key);
+                return;
+            }
+            catch (Exception e) when (attempt < CommitTries && !stopping.IsCancellationRequested)
+            {
+                LogCommitRetry(logger, e, worker, lease.Item.Key, attempt);
+                await Delay(delay, stopping);
+                delay *= 2;
+            }
+            catch (Exception e)
+            {
+                // Give up: the lease expires and the work is re-queued; nothing was acknowledged, so nothing is lost.
+                LogCommitFailed(logger, e, worker, lease.Item.Key);
+                return;
+            }
+        }
+    }
+
+    private static async Task Delay(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Worker}: lease call failed, retrying in {DelayMs} ms")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception e, string worker, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Worker}: heartbeat for {Key} failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception e, string worker, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slot {Worker}: stopped {Key} ({Reply})")]
+    private static partial void LogStopped(ILogger logger, string worker, string key, string reply);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slot {Worker}: commit of {Key} refused as stale")]
+    private static partial void LogStale(ILogger logger, string worker, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Worker}: commit of {Key} failed (try {Attempt}), retrying")]
+    private static partial void LogCommitRetry(ILogger logger, Exception e, string worker, string key, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slot {Worker}: commit of {Key} failed for good; the lease will expire")]
+    private static partial void LogCommitFailed(ILogger logger, Exception e, string worker, string key);
+}

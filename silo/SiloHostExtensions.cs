@@ -1,0 +1,56 @@
+using AftSweep.Grains.Hosting;
+using AftSweep.Grains.Options;
+using AftSweep.Infra.Orleans;
+using Orleans.Runtime;
+
+namespace AftSweep.Silo;
+
+/// <summary>The silo host's wiring, so Program.cs stays short.</summary>
+public static class SiloHostExtensions
+{
+    public const int DefaultHttpPort = 8080;
+
+    /// <summary>Short command-line switches for the common settings (any setting also works as --Section:Key=value).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--clustering"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.Clustering)}",
+        ["--cluster-id"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.ClusterId)}",
+        ["--address"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.Address)}",
+        ["--silo-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.SiloPort)}",
+        ["--gateway-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.GatewayPort)}",
+        ["--primary-silo-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.PrimarySiloPort)}",
+        ["--store"] = $"{StateStoreOptions.Section}:{nameof(StateStoreOptions.Store)}",
+        ["--state"] = $"{StateStoreOptions.Section}:{nameof(StateStoreOptions.Folder)}",
+        ["--devices"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.Devices)}",
+        ["--slots-per-device"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.SlotsPerDevice)}",
+        ["--max-attempts"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.MaxAttempts)}",
+        ["--http-port"] = "Http:Port",
+    };
+
+    /// <summary>Configuration (appsettings, AFTSWEEP_-free env vars like Cluster__SiloPort, command line), Orleans silo, Kestrel on loopback.</summary>
+    public static WebApplicationBuilder AddAftSweepSilo(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddCommandLine(args, Switches.ToDictionary(kv => kv.Key, kv => kv.Value));
+        var settings = AftSweepSiloSettings.From(builder.Configuration);
+        var httpPort = builder.Configuration.GetValue("Http:Port", DefaultHttpPort);
+        builder.WebHost.UseUrls($"http://{FormatHost(settings.Cluster.Address)}:{httpPort}");
+        builder.UseOrleans(silo => silo.AddAftSweep(settings));
+
+        // The trial executor the worker slots run is registered here once the engine lands, e.g.
+        // builder.Services.AddSingleton<AftSweep.Transfer.Training.ITrialExecutor, TrialExecutor>();
+        // Without one the silo hosts grains but runs no slots (it logs why).
+        return builder;
+    }
+
+    public static WebApplication MapAftSweepEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", (ISiloStatusOracle oracle) => oracle.CurrentStatus == SiloStatus.Active
+            ? Results.Ok("ok")
+            : Results.Text($"silo is {oracle.CurrentStatus}", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        // /metrics: the OpenTelemetry Prometheus exporter is mapped here (app.MapPrometheusScrapingEndpoint()).
+        return app;
+    }
+
+    private static string FormatHost(string address) => address.Contains(':') ? $"[{address}]" : address;
+}

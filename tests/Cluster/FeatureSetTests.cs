@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using AftSweep.Client.Cluster;
+using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Features;
+using AftSweep.Grains.Options;
+using AftSweep.Infra.Orleans;
+using AftSweep.Tests.Cluster.Support;
+using AftSweep.Transfer.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AftSweep.Tests.Cluster;
+
+public sealed class FeatureSetTests
+{
+    private sealed class CountingRunner : IFeatureExtractionRunner
+    {
+        public ConcurrentDictionary<int, int> Calls { get; } = new();
+
+        public async Task<FeatureShardResult> ExtractShardAsync(FeatureShardSpec shard, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+        {
+            Calls.AddOrUpdate(shard.Index, 1, (_, n) => n + 1);
+            await Task.Delay(100, cancellationToken);
+            return new FeatureShardResult($"features/{shard.FeatureSetKey}/{shard.Index}.f32", shard.RowCount, 8, new string('0', 64));
+        }
+    }
+
+    [Fact]
+    public async Task EnsureFeatureSet_ConcurrentCallersOnTwoSilos_ExtractsEachShardOnce()
+    {
+        using var temp = new TempFolder();
+        var runner = new CountingRunner();
+        var executor = new ScriptedExecutor();
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+        {
+            Silos = 2,
+            StateFolder = temp.Path,
+            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 2 },
+            Scheduling = TestClusters.FastScheduling(),
+            FastFailureDetection = true,
+            ConfigureServices = (i, services) =>
+            {
+                services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
+                services.AddSingleton<IFeatureExtractionRunner>(runner);
+            },
+        });
+        const string key = "fs0123abcd";
+        var dataset = new DatasetSpec { Name = "d", Kind = DatasetKind.Vectors, Format = DatasetFormat.Npy, Train = new SplitSource(), Test = new SplitSource() };
+        var request = new FeatureSetRequest
+        {
+            Key = key,
+            Shards = Enumerable.Range(0, 4).Select(i => new FeatureShardSpec
+            {
+                FeatureSetKey = key, Index = i, Teacher = new TeacherRef("t", "noise:8"), Dataset = dataset,
+                DatasetFingerprint = "fp", Split = "train", RowStart = i * 10, RowCount = 10,
+            }).ToList(),
+        };
+
+        var callers = Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? cluster.Services(0) : cluster.Services(1)).GetRequiredService<IClusterClient>().GetGrain<IFeatureSetGrain>(key).EnsureAsync(request));
+        await Task.WhenAll(callers);
+        var status = await cluster.Client.GetGrain<IFeatureSetGrain>(key).GetStatusAsync();
+        for (var i = 0; i < 100 && status.Phase != FeatureSetPhase.Ready; i++)
+        {
+            await Task.Delay(50);
+            status = await cluster.Client.GetGrain<IFeatureSetGrain>(key).EnsureAsync(request);
+        }
+
+        Assert.Equal(FeatureSetPhase.Ready, status.Phase);
+        Assert.Equal(4, status.ShardsDone);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(1, runner.Calls[i]));
+        Assert.Equal($"features/{key}/3.f32", status.Shards[3]!.Blob);
+    }
+
+    [Fact]
+    public async Task Connect_NoSiloListening_ThrowsClusterUnreachableSayingWhatWasTried()
+    {
+        var port = FreePorts.Take(1)[0];
+        var options = new ClusterConnectionOptions { GatewayPorts = [port] };
+
+        var e = await Assert.ThrowsAsync<ClusterUnreachableException>(() => ClusterConnection.ConnectAsync(options, cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token));
+
+        Assert.Contains($"127.0.0.1:{port}", e.Message);
+        Assert.Contains("aftsweep-silo", e.Message);
+    }
+}

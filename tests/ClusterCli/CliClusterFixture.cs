@@ -39,12 +39,16 @@ public sealed class CliClusterFixture : IAsyncLifetime
         _state.Dispose();
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _steps = new();
+
     /// <summary>
     /// A real grid on the tiny text dataset: stl and kd (lambdas 1 and 10) with one noise teacher, 2 final seeds and 1
-    /// selection seed: 2 selection + 4 final = 6 trials. The dataset name scripts the executor.
+    /// selection seed: 2 selection + 4 final = 6 trials. The dataset name scripts the executor. Trials are content
+    /// addressed and shared between sweeps with the same inputs, so each dataset name gets its own step count.
     /// </summary>
     public string WriteGrid(string dataset)
     {
+        var steps = _steps.GetOrAdd(dataset, _ => 3 + _steps.Count);
         var data = Path.Combine(AppContext.BaseDirectory, "Grids", "data", "tiny").Replace('\\', '/');
         var path = Path.Combine(GridFolder, $"{dataset}.json");
         File.WriteAllText(path, $$"""
@@ -56,7 +60,7 @@ public sealed class CliClusterFixture : IAsyncLifetime
               "combos": [["noise"]],
               "methods": { "stl": {}, "kd": { "lambdas": [1, 10] } },
               "seeds": [0, 1],
-              "training": { "steps": 4, "batchSize": 2, "device": "cpu" },
+              "training": { "steps": {{steps}}, "batchSize": 2, "device": "cpu" },
               "selection": { "seeds": [0] }
             }
             """);

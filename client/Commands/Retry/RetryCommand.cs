@@ -32,6 +32,12 @@ public sealed class RetryCommand(CliOutput output) : AsyncCommand<RetryCommand.S
         await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {
             var status = await sweeps.GetStatusAsync(settings.Sweep);
+            if (status.Phase == SweepPhase.Cancelled)
+            {
+                // Cancellation is final for a sweep id (its grid hash): only a changed grid runs again.
+                await output.Error.WriteLineAsync($"error: sweep {settings.Sweep} is cancelled, so nothing can be retried; change the grid (e.g. its name) and submit it as a new sweep");
+                return ExitCodes.BadInput;
+            }
             if (settings.Trial is { } id)
             {
                 // Say why nothing happened rather than "0 re-queued": unknown id or a trial that did not fail.
@@ -46,10 +52,6 @@ public sealed class RetryCommand(CliOutput output) : AsyncCommand<RetryCommand.S
                     await output.Error.WriteLineAsync($"error: --trial: trial {id} is {Trials.TrialRow.StateName(trial.Status)}, not failed: nothing to retry");
                     return ExitCodes.BadInput;
                 }
-            }
-            if (status.Phase == SweepPhase.Cancelled)
-            {
-                await output.Error.WriteLineAsync($"note: sweep {settings.Sweep} was cancelled; submit its grid again to resume it");
             }
             var count = await sweeps.RetryAsync(settings.Sweep, settings.Trial?.Trim());
             await output.Out.WriteLineAsync($"re-queued {count} trial{(count == 1 ? "" : "s")} of sweep {settings.Sweep}");

@@ -56,6 +56,11 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
         return await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {
             var submission = await sweeps.SubmitAsync(plan);
+            if (!submission.Created && (await sweeps.GetStatusAsync(submission.SweepId)).Phase == SweepPhase.Cancelled)
+            {
+                await output.Error.WriteLineAsync($"error: sweep {submission.SweepId} ('{grid.Name}') was cancelled and stays cancelled; change the grid (e.g. its name) to run it as a new sweep");
+                return ExitCodes.BadInput;
+            }
             if (settings.Json)
             {
                 await output.Out.WriteLineAsync(JsonSerializer.Serialize(new { sweepId = submission.SweepId, created = submission.Created, totalTrials = submission.TotalTrials }));

@@ -193,6 +193,21 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains("training.steps", badGridErr);
     }
 
+    [Theory]
+    [InlineData("submit")]
+    [InlineData("status")]
+    [InlineData("trials")]
+    [InlineData("retry")]
+    [InlineData("cancel")]
+    [InlineData("results")]
+    [InlineData("plot")]
+    public async Task Verb_Help_RendersAndExits0(string verb)
+    {
+        var (code, _, stderr) = await fixture.RunAsync(verb, "--help");
+
+        Assert.True(code == 0, stderr);
+    }
+
     private static async Task WaitUntil(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

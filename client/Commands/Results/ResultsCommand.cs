@@ -17,7 +17,7 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
         public string Target { get; init; } = "";
 
         [CommandOption("--cluster <CLUSTER>")]
-        [Description("Where a sweep id is read from: localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
+        [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
         public string? Cluster { get; init; }
 
         [CommandOption("--cluster-id <ID>")]

@@ -32,11 +32,16 @@ public static class AftSweepApp
         config.SetApplicationName("aftsweep");
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
-        config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderTrialRecordSource>();
+        config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderOrSweepRecordSource>();
         config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
         config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
         config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
         config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
+        config.AddCommand<Submit.SubmitCommand>("submit").WithDescription("Validate, plan and submit a grid to a cluster; print the sweep id (--wait: follow it to the end).");
+        config.AddCommand<Status.StatusCommand>("status").WithDescription("A sweep's progress per stage and cell: done/running/pending/failed, throughput, ETA (--watch refreshes).");
+        config.AddCommand<Trials.TrialsCommand>("trials").WithDescription("A sweep's trials: id, method, lambda, combo, seed, stage, attempts, silo/slot, last error.");
+        config.AddCommand<Retry.RetryCommand>("retry").WithDescription("Re-queue a sweep's failed trials (--failed) or one trial (--trial ID).");
+        config.AddCommand<Cancel.CancelCommand>("cancel").WithDescription("Cancel a sweep: pending trials dropped, running ones stopped; records kept.");
         config.AddBranch("features", features =>
         {
             features.SetDescription("Teacher features in the feature store.");

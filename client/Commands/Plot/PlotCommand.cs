@@ -13,8 +13,16 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-        [Description("A folder of trial record files (one <trial>.json per trial).")]
+        [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
         public string Target { get; init; } = "";
+
+        [CommandOption("--cluster <CLUSTER>")]
+        [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
+        public string? Cluster { get; init; }
+
+        [CommandOption("--cluster-id <ID>")]
+        [Description("The cluster id the silos were started with. Default: $AFTSWEEP_CLUSTER_ID, else aftsweep.")]
+        public string? ClusterId { get; init; }
 
         [CommandOption("--kind <KIND>")]
         [Description("lp-correlation (Figure 3), noise-robustness (Figure 6) or learning-curves.")]
@@ -32,6 +40,10 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
         [Description("learning-curves: only this teacher combo (e.g. minilm+arctic); stl and scratch stay as the baseline.")]
         public string? Combo { get; init; }
     }
+
+    /// <summary>The constructor the command tree uses: writes where the app's <see cref="CliOutput"/> says.</summary>
+    public PlotCommand(ITrialRecordSource source, CliOutput output)
+        : this(source) => Errors = output.Error;
 
     public TextWriter Errors { get; init; } = Console.Error;
 
@@ -56,7 +68,7 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
                     : $"--out: '{settings.Out}' must end in .png or .svg");
             }
 
-            var records = await source.LoadAsync(settings.Target, cancellationToken).ConfigureAwait(false);
+            var records = await source.LoadAsync(settings.Target, settings.Cluster, settings.ClusterId, cancellationToken).ConfigureAwait(false);
             var summary = SweepAggregator.Aggregate(records);
             var figure = kind switch
             {

@@ -13,8 +13,16 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-        [Description("A folder of trial record files (one <trial>.json per trial).")]
+        [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
         public string Target { get; init; } = "";
+
+        [CommandOption("--cluster <CLUSTER>")]
+        [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
+        public string? Cluster { get; init; }
+
+        [CommandOption("--cluster-id <ID>")]
+        [Description("The cluster id the silos were started with. Default: $AFTSWEEP_CLUSTER_ID, else aftsweep.")]
+        public string? ClusterId { get; init; }
 
         [CommandOption("--format <FORMAT>")]
         [Description("md, csv, latex or json. Default: from --out's extension (.md .csv .tex .json), else md.")]
@@ -27,6 +35,14 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
         [CommandOption("--expected-seeds <N>")]
         [Description("Final seeds each cell should have (cells with fewer are flagged). Default: the seeds seen in the records.")]
         public int? ExpectedSeeds { get; init; }
+    }
+
+    /// <summary>The constructor the command tree uses: writes where the app's <see cref="CliOutput"/> says.</summary>
+    public ResultsCommand(ITrialRecordSource source, CliOutput output)
+        : this(source)
+    {
+        Output = output.Out;
+        Errors = output.Error;
     }
 
     public TextWriter Output { get; init; } = Console.Out;
@@ -47,7 +63,7 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
             var format = settings.Format is { } name
                 ? ReportFormats.Parse(name)
                 : settings.Out is { } file ? ReportFormats.FromExtension(file) ?? ReportFormat.Markdown : ReportFormat.Markdown;
-            var records = await source.LoadAsync(settings.Target, cancellationToken).ConfigureAwait(false);
+            var records = await source.LoadAsync(settings.Target, settings.Cluster, settings.ClusterId, cancellationToken).ConfigureAwait(false);
             var report = ResultsReportBuilder.Build(SweepAggregator.Aggregate(records, settings.ExpectedSeeds));
             var text = ReportFormats.Writer(format).Write(report);
             if (settings.Out is { } path)

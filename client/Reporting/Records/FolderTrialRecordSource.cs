@@ -13,7 +13,7 @@ public sealed class FolderTrialRecordSource : ITrialRecordSource
         if (!Directory.Exists(target))
         {
             throw new ReportInputException(
-                $"'{target}' is not a folder of trial records (expected a folder of <trial>.json files written by the sweep; reading a sweep id from a cluster is not available in this build)");
+                $"'{target}' is not a folder of trial records (expected a folder of <trial>.json files written by the sweep)");
         }
 
         var files = Directory.EnumerateFiles(target, "*.json", SearchOption.AllDirectories)

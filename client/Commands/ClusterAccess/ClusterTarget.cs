@@ -1,0 +1,49 @@
+using AftSweep.Infra.Orleans;
+
+namespace AftSweep.Client.Commands.ClusterAccess;
+
+/// <summary>
+/// Which cluster a verb talks to: `--cluster`, else the AFTSWEEP_CLUSTER environment variable, else localhost.
+/// Forms: `localhost` (gateway 127.0.0.1:30000), `localhost:PORT[,PORT...]` (those gateways), `azure:CONNECTION_STRING`
+/// (Azure Table clustering). The cluster id comes from `--cluster-id` or AFTSWEEP_CLUSTER_ID (default "aftsweep").
+/// </summary>
+public static class ClusterTarget
+{
+    public const string EnvironmentVariable = "AFTSWEEP_CLUSTER";
+    public const string ClusterIdVariable = "AFTSWEEP_CLUSTER_ID";
+    public const string Default = "localhost";
+
+    /// <exception cref="ArgumentException">The spec is not one of the forms above (the message never repeats a connection string).</exception>
+    public static ClusterConnectionOptions Resolve(string? cluster, string? clusterId)
+    {
+        var spec = FirstNonEmpty(cluster, Environment.GetEnvironmentVariable(EnvironmentVariable)) ?? Default;
+        var id = FirstNonEmpty(clusterId, Environment.GetEnvironmentVariable(ClusterIdVariable)) ?? "aftsweep";
+        var options = Parse(spec.Trim());
+        options.ClusterId = id;
+        ClusterConnectionOptionsValidator.ThrowIfInvalid(options);
+        return options;
+    }
+
+    public static ClusterConnectionOptions Parse(string spec)
+    {
+        if (spec.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return new ClusterConnectionOptions { Clustering = ClusteringMode.Localhost };
+        if (spec.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            var ports = spec["localhost:".Length..].Split(',', StringSplitOptions.TrimEntries).Select(p =>
+                int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+                    ? port
+                    : throw new ArgumentException($"--cluster: '{p}' in '{spec}' is not a gateway port (1-65535); expected localhost:PORT[,PORT...]")).ToArray();
+            return new ClusterConnectionOptions { Clustering = ClusteringMode.Localhost, GatewayPorts = ports, GatewayPort = ports[0] };
+        }
+        if (spec.StartsWith("azure:", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = spec["azure:".Length..];
+            if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--cluster: azure: needs a storage connection string (azure:CONNECTION_STRING)");
+            return new ClusterConnectionOptions { Clustering = ClusteringMode.Azure, AzureStorageConnectionString = connection };
+        }
+        // Never echo an unrecognised spec: it may be a connection string typed without its prefix.
+        throw new ArgumentException("--cluster: expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING");
+    }
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+}

@@ -1,0 +1,34 @@
+using AftSweep.Client.Cluster;
+
+namespace AftSweep.Client.Commands.ClusterAccess;
+
+/// <summary>
+/// Connects to the cluster a verb names, runs the verb's body, and turns the cluster's bad-input failures into exit 2
+/// with a message: an unreachable cluster (what was tried and how to start a silo), an unknown sweep, a bad --cluster.
+/// </summary>
+public static class ClusterVerb
+{
+    public const string StartHint = "hint: start a silo with `dotnet run --project silo` (or `aftsweep-silo`; see docs/cluster.md), " +
+                                    "pass --cluster localhost:PORT / --cluster-id ID to match it, or use `aftsweep run GRID` for the embedded cluster";
+
+    public static async Task<int> RunAsync(ClusterSettings settings, CliOutput output, Func<SweepClient, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = ClusterTarget.Resolve(settings.Cluster, settings.ClusterId);
+            await using var connection = await ClusterConnection.ConnectAsync(options, cancellationToken: cancellationToken);
+            return await body(connection.Sweeps);
+        }
+        catch (ClusterUnreachableException e)
+        {
+            await output.Error.WriteLineAsync($"error: {e.Message}");
+            await output.Error.WriteLineAsync(StartHint);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is SweepNotFoundException or ArgumentException)
+        {
+            await output.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

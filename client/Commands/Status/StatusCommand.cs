@@ -1,0 +1,113 @@
+using System.ComponentModel;
+using AftSweep.Client.Cluster;
+using AftSweep.Client.Commands.ClusterAccess;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AftSweep.Client.Commands.Status;
+
+/// <summary>`aftsweep status SWEEP [--watch] [--json]`: per stage and cell done/running/pending/failed, throughput, ETA.</summary>
+public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand.Settings>
+{
+    public sealed class Settings : ClusterSettings
+    {
+        [CommandArgument(0, "[SWEEP]")]
+        [Description("The sweep id `submit` printed.")]
+        public string? Sweep { get; init; }
+
+        [CommandOption("--watch")]
+        [Description("Refresh until the sweep is done (live display on a terminal, one line per change otherwise).")]
+        public bool Watch { get; init; }
+
+        [CommandOption("--interval <SECONDS>")]
+        [Description("--watch: seconds between refreshes (default 2).")]
+        public double Interval { get; init; } = 2;
+
+        [CommandOption("--json")]
+        [Description("Print one JSON object (for scripts).")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() =>
+            Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Sweep))
+        {
+            // The cluster keeps no index of sweeps a client can read (the dispatcher persists only active ones, internally).
+            await output.Error.WriteLineAsync("error: SWEEP is required: the cluster does not list its sweeps; pass the id `aftsweep submit GRID` printed (`aftsweep plan GRID --json` shows it too)");
+            return ExitCodes.BadInput;
+        }
+        return await ClusterVerb.RunAsync(settings, output, async sweeps =>
+        {
+            if (!settings.Watch)
+            {
+                var report = await LoadAsync(sweeps, settings.Sweep);
+                if (settings.Json) report.WriteJson(output.Out);
+                else report.WriteText(output.Out);
+                return ExitCodes.Ok;
+            }
+            var interval = TimeSpan.FromSeconds(settings.Interval);
+            var final = ReferenceEquals(output, CliOutput.Console) && !Console.IsOutputRedirected && !settings.Json
+                ? await WatchLiveAsync(sweeps, settings.Sweep, interval, cancellationToken)
+                : await WatchPlainAsync(sweeps, settings.Sweep, interval, settings.Json, cancellationToken);
+            return final.Status.Trials.Failed > 0 || final.Status.Phase == Contracts.Cluster.SweepPhase.Cancelled ? ExitCodes.TrialsFailed : ExitCodes.Ok;
+        }, cancellationToken);
+    }
+
+    public static async Task<StatusReport> LoadAsync(SweepClient sweeps, string sweepId)
+    {
+        var status = await sweeps.GetStatusAsync(sweepId);
+        var records = await sweeps.GetRecordsAsync(sweepId);
+        return StatusReport.Build(status, records, DateTimeOffset.UtcNow);
+    }
+
+    private async Task<StatusReport> WatchPlainAsync(SweepClient sweeps, string sweepId, TimeSpan interval, bool json, CancellationToken cancellationToken)
+    {
+        string? last = null;
+        while (true)
+        {
+            var report = await LoadAsync(sweeps, sweepId);
+            var line = report.Line();
+            // Not a terminal: a line only when something changed, so logs stay readable.
+            if (line != last)
+            {
+                if (json) report.WriteJson(output.Out);
+                else await output.Out.WriteLineAsync($"{DateTimeOffset.Now:HH:mm:ss} {line}");
+                await output.Out.FlushAsync(cancellationToken);
+                last = line;
+            }
+            if (report.Status.IsDone) return report;
+            await Task.Delay(interval, cancellationToken);
+        }
+    }
+
+    private static async Task<StatusReport> WatchLiveAsync(SweepClient sweeps, string sweepId, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var report = await LoadAsync(sweeps, sweepId);
+        await AnsiConsole.Live(Render(report)).StartAsync(async live =>
+        {
+            while (!report.Status.IsDone)
+            {
+                await Task.Delay(interval, cancellationToken);
+                report = await LoadAsync(sweeps, sweepId);
+                live.UpdateTarget(Render(report));
+            }
+        });
+        return report;
+    }
+
+    private static Spectre.Console.Rendering.IRenderable Render(StatusReport report)
+    {
+        var writer = new StringWriter();
+        report.WriteText(writer);
+        var t = report.Status.Trials;
+        var chart = new BreakdownChart().Width(60)
+            .AddItem("done", t.Succeeded, Color.Green)
+            .AddItem("running", t.Running + t.Leased, Color.Yellow)
+            .AddItem("pending", t.Pending, Color.Grey)
+            .AddItem("failed", t.Failed, Color.Red);
+        return new Rows(new Text(writer.ToString()), chart);
+    }
+}

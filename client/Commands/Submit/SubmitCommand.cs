@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using AftSweep.Client.Cluster;
+using AftSweep.Client.Commands.ClusterAccess;
+using AftSweep.Client.Commands.Status;
+using AftSweep.Client.Commands.Trials;
+using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Protocol;
+using AftSweep.Contracts.Trials;
+using Spectre.Console.Cli;
+
+namespace AftSweep.Client.Commands.Submit;
+
+/// <summary>
+/// `aftsweep submit GRID [--wait]`: validates and plans the grid, submits it, prints the sweep id. Submitting the same
+/// grid again is the same sweep (the id is the grid's content hash): nothing is duplicated, a stopped sweep resumes.
+/// </summary>
+public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand.Settings>
+{
+    public sealed class Settings : ClusterSettings
+    {
+        [CommandArgument(0, "<GRID>")]
+        [Description("The grid.json file to run.")]
+        public string Grid { get; init; } = "";
+
+        [CommandOption("--wait")]
+        [Description("Wait for the sweep with progress; exit 0 when every trial succeeded, 1 when some failed (named) or it was cancelled.")]
+        public bool Wait { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print {sweepId, created, totalTrials} as JSON instead of the bare id.")]
+        public bool Json { get; init; }
+
+        [CommandOption("--max-trials <N>")]
+        [Description("Refuse grids that expand to more trials than this (default 100000).")]
+        public long? MaxTrials { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Plan before connecting: a bad grid is reported the same whether or not a cluster is up.
+        var grid = GridFile.Load(settings.Grid, settings.MaxTrials, output);
+        if (grid is null) return ExitCodes.BadInput;
+        SweepPlan plan;
+        try
+        {
+            plan = GridPlanner.Plan(grid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await output.Error.WriteLineAsync($"{Path.GetFullPath(settings.Grid)}: cannot read the grid's files: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        return await ClusterVerb.RunAsync(settings, output, async sweeps =>
+        {
+            var submission = await sweeps.SubmitAsync(plan);
+            if (!submission.Created && (await sweeps.GetStatusAsync(submission.SweepId)).Phase == SweepPhase.Cancelled)
+            {
+                await output.Error.WriteLineAsync($"error: sweep {submission.SweepId} ('{grid.Name}') was cancelled and stays cancelled; change the grid (e.g. its name) to run it as a new sweep");
+                return ExitCodes.BadInput;
+            }
+            if (settings.Json)
+            {
+                await output.Out.WriteLineAsync(JsonSerializer.Serialize(new { sweepId = submission.SweepId, created = submission.Created, totalTrials = submission.TotalTrials }));
+            }
+            else
+            {
+                await output.Out.WriteLineAsync(submission.SweepId);
+            }
+            await output.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(submission.Created ? "submitted" : "already submitted")} sweep '{grid.Name}': {submission.TotalTrials} trials; follow it with `aftsweep status {submission.SweepId} --watch`"));
+            return settings.Wait ? await WaitAsync(sweeps, submission.SweepId, cancellationToken) : ExitCodes.Ok;
+        }, cancellationToken);
+    }
+
+    private async Task<int> WaitAsync(SweepClient sweeps, string sweepId, CancellationToken cancellationToken)
+    {
+        string? last = null;
+        var status = await sweeps.WaitForCompletionAsync(sweepId, new SyncProgress(s =>
+        {
+            var line = StatusReport.Build(s, [], DateTimeOffset.UtcNow).Line();
+            if (line == last) return;
+            last = line;
+            output.Error.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {line}");
+        }), TimeSpan.FromSeconds(1), cancellationToken);
+        if (status.Phase == SweepPhase.Cancelled)
+        {
+            await output.Error.WriteLineAsync($"sweep {sweepId} was cancelled");
+            return ExitCodes.TrialsFailed;
+        }
+        if (status.Trials.Failed == 0)
+        {
+            await output.Error.WriteLineAsync($"sweep {sweepId} completed: {status.Trials.Succeeded} trials succeeded; tables: `aftsweep results {sweepId}`");
+            return ExitCodes.Ok;
+        }
+        var failed = await sweeps.GetTrialsAsync(sweepId, new TrialFilter { Status = TrialStatus.Failed });
+        await output.Error.WriteLineAsync($"sweep {sweepId} completed with {failed.Count} failed trial(s):");
+        foreach (var trial in failed) await output.Error.WriteLineAsync($"  {TrialRow.Describe(trial)}");
+        await output.Error.WriteLineAsync($"re-run them with `aftsweep retry {sweepId} --failed`");
+        return ExitCodes.TrialsFailed;
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the pool, which would reorder lines).</summary>
+    private sealed class SyncProgress(Action<SweepStatus> report) : IProgress<SweepStatus>
+    {
+        public void Report(SweepStatus value) => report(value);
+    }
+}

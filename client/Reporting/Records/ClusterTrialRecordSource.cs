@@ -1,0 +1,38 @@
+using AftSweep.Client.Cluster;
+using AftSweep.Client.Commands.ClusterAccess;
+using AftSweep.Contracts.Trials;
+
+namespace AftSweep.Client.Reporting.Records;
+
+/// <summary>A sweep's records read from a running cluster through <see cref="SweepClient"/> (the target is a sweep id).</summary>
+public sealed class ClusterTrialRecordSource(string? cluster = null, string? clusterId = null) : ITrialRecordSource
+{
+    public async Task<IReadOnlyList<TrialRecord>> LoadAsync(string target, CancellationToken cancellationToken)
+    {
+        AftSweep.Infra.Orleans.ClusterConnectionOptions options;
+        try
+        {
+            options = ClusterTarget.Resolve(cluster, clusterId);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ReportInputException(e.Message);
+        }
+        try
+        {
+            await using var connection = await ClusterConnection.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var records = await connection.Sweeps.GetRecordsAsync(target).ConfigureAwait(false);
+            return records.Count > 0
+                ? records
+                : throw new ReportInputException($"sweep {target} has no finished trials yet (see `aftsweep status {target}`)");
+        }
+        catch (ClusterUnreachableException e)
+        {
+            throw new ReportInputException($"'{target}' is not a folder, so it was read as a sweep id: {e.Message}\n{ClusterVerb.StartHint}");
+        }
+        catch (SweepNotFoundException)
+        {
+            throw new ReportInputException($"'{target}' is neither a folder of trial records nor a sweep on the cluster at {options.DescribeTarget()}");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text.Json;
+using AftSweep.Client.Cluster;
+using AftSweep.Contracts.Cluster;
+
+namespace AftSweep.Tests.ClusterCli;
+
+/// <summary>The cluster verbs through the real command tree against a real in-process silo, output captured.</summary>
+public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<CliClusterFixture>
+{
+    private const int TrialsPerGrid = 6;
+
+    private async Task<string> SubmitAsync(string dataset, bool wait, int expectedCode = 0)
+    {
+        var args = wait ? new[] { "submit", fixture.WriteGrid(dataset), "--wait" } : ["submit", fixture.WriteGrid(dataset)];
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync(args);
+        Assert.True(code == expectedCode, $"submit exited {code}, expected {expectedCode}; stderr: {stderr}");
+        var id = stdout.Trim();
+        Assert.Matches("^[0-9a-f]{16,}$", id);
+        return id;
+    }
+
+    private async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync([.. args, "--json"]);
+        Assert.True(code == 0, $"{string.Join(' ', args)} exited {code}: {stderr}");
+        return JsonDocument.Parse(stdout).RootElement;
+    }
+
+    [Fact]
+    public async Task Submit_SameGridTwice_PrintsSameIdAndRunsEachTrialOnce()
+    {
+        var first = await SubmitAsync("twice", wait: true);
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("twice"));
+
+        Assert.Equal(0, code);
+        Assert.Equal(first, stdout.Trim());
+        Assert.Contains("already submitted", stderr);
+        var trials = await JsonAsync("trials", first);
+        Assert.Equal(TrialsPerGrid, trials.GetArrayLength());
+        Assert.All(trials.EnumerateArray(), t =>
+        {
+            Assert.Equal("succeeded", t.GetProperty("state").GetString());
+            Assert.Equal(1, fixture.Executor.Executions(t.GetProperty("id").GetString()!));
+        });
+    }
+
+    [Fact]
+    public async Task Status_CompletedSweep_ShowsCountsPerStageAndCellAsTextAndJson()
+    {
+        var id = await SubmitAsync("status", wait: true);
+
+        var json = await JsonAsync("status", id);
+        Assert.Equal(id, json.GetProperty("sweepId").GetString());
+        Assert.Equal("completed", json.GetProperty("phase").GetString());
+        Assert.Equal(TrialsPerGrid, json.GetProperty("trials").GetProperty("done").GetInt32());
+        Assert.Equal(0, json.GetProperty("trials").GetProperty("failed").GetInt32());
+        Assert.Equal(2, json.GetProperty("selection").GetProperty("total").GetInt32());
+        Assert.Equal(4, json.GetProperty("final").GetProperty("total").GetInt32());
+        Assert.True(json.GetProperty("trialsPerMinute").GetDouble() > 0);
+        var cells = json.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!);
+        Assert.Equal(["kd|noise", "stl|"], cells.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(10, cells["kd|noise"].GetProperty("lambda").GetDouble()); // the executor scores lambda 10 higher
+
+        var (code, text, _) = await fixture.RunOnClusterAsync("status", id);
+        Assert.Equal(0, code);
+        Assert.Contains($"sweep {id} 'cli-status': completed", text);
+        Assert.Matches(@"all\s+6\s+0\s+0\s+0\s+6", text);
+
+        var (watchCode, watch, _) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
+        Assert.Equal(0, watchCode);
+        Assert.Contains("completed: 6/6 done, 0 failed", watch);
+    }
+
+    [Fact]
+    public async Task FailedTrials_ListedWithErrorAndRetryFailed_ThenSweepCompletes()
+    {
+        fixture.Executor.Failing["flaky"] = "injected: loss diverged";
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("flaky"), "--wait");
+        var id = stdout.Trim();
+        Assert.Equal(1, code);
+        Assert.Contains("failed trial(s):", stderr);
+        Assert.Contains("injected: loss diverged", stderr);
+
+        var failed = await JsonAsync("trials", id, "--state", "failed");
+        Assert.True(failed.GetArrayLength() >= 2, failed.ToString());
+        Assert.All(failed.EnumerateArray(), t =>
+        {
+            Assert.Equal("kd", t.GetProperty("method").GetString());
+            Assert.EndsWith(": injected: loss diverged", t.GetProperty("lastError").GetString());
+        });
+        var (_, table, _) = await fixture.RunOnClusterAsync("trials", id, "--state", "failed");
+        Assert.Contains("injected: loss diverged", table);
+
+        fixture.Executor.Failing.TryRemove("flaky", out _);
+        var (retryCode, retried, _) = await fixture.RunOnClusterAsync("retry", id, "--failed");
+        Assert.Equal(0, retryCode);
+        Assert.Equal($"re-queued {failed.GetArrayLength()} trials of sweep {id}", retried.Trim());
+
+        var (watchCode, _, watchErr) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
+        Assert.True(watchCode == 0, watchErr);
+        var status = await JsonAsync("status", id);
+        Assert.Equal(TrialsPerGrid, status.GetProperty("trials").GetProperty("succeeded").GetInt32());
+        Assert.Equal(0, (await JsonAsync("trials", id, "--state", "failed")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Cancel_RunningSweep_StopsItAndStatusSaysCancelled()
+    {
+        fixture.Executor.Blocked["stuck"] = true;
+        var id = await SubmitAsync("stuck", wait: false);
+        var sweeps = fixture.Cluster.Sweeps;
+        await WaitUntil(async () => (await sweeps.GetStatusAsync(id)).Trials.Running > 0);
+
+        var (code, stdout, _) = await fixture.RunOnClusterAsync("cancel", id);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith($"cancelled sweep {id}:", stdout);
+        var status = await JsonAsync("status", id);
+        Assert.Equal("cancelled", status.GetProperty("phase").GetString());
+        Assert.Equal(0, status.GetProperty("trials").GetProperty("succeeded").GetInt32());
+        Assert.Equal(0, (await JsonAsync("trials", id, "--state", "pending")).GetArrayLength());
+
+        var (retryCode, _, retryErr) = await fixture.RunOnClusterAsync("retry", id, "--failed");
+        Assert.Equal(2, retryCode);
+        Assert.Contains("is cancelled", retryErr);
+        var (again, _, againErr) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("stuck"));
+        Assert.Equal(2, again);
+        Assert.Contains("stays cancelled", againErr);
+    }
+
+    [Fact]
+    public async Task Results_SweepIdOnCluster_PrintsTheTable()
+    {
+        var id = await SubmitAsync("report", wait: true);
+
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync("results", id);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("| kd", stdout);
+        Assert.Contains("| stl", stdout);
+        var (jsonCode, json, _) = await fixture.RunOnClusterAsync("results", id, "--format", "json");
+        Assert.Equal(0, jsonCode);
+        JsonDocument.Parse(json);
+    }
+
+    [Fact]
+    public async Task Verbs_UnknownSweep_Exit2NamingIt()
+    {
+        var (code, _, stderr) = await fixture.RunOnClusterAsync("trials", "0123456789abcdef");
+
+        Assert.Equal(2, code);
+        Assert.Contains("no sweep '0123456789abcdef'", stderr);
+        var (resultsCode, _, resultsErr) = await fixture.RunOnClusterAsync("results", "0123456789abcdef");
+        Assert.Equal(2, resultsCode);
+        Assert.Contains("neither a folder of trial records nor a sweep", resultsErr);
+    }
+
+    [Fact]
+    public async Task Verbs_UnreachableCluster_Exit2SayingWhatWasTriedAndHowToStartASilo()
+    {
+        var port = FreePorts.Take(1)[0];
+
+        var (code, stdout, stderr) = await fixture.RunAsync("status", "0123456789abcdef", "--cluster", $"localhost:{port}");
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"127.0.0.1:{port}", stderr);
+        Assert.Contains("dotnet run --project silo", stderr);
+        var (resultsCode, _, resultsErr) = await fixture.RunAsync("results", "0123456789abcdef", "--cluster", $"localhost:{port}");
+        Assert.Equal(2, resultsCode);
+        Assert.Contains("dotnet run --project silo", resultsErr);
+    }
+
+    [Fact]
+    public async Task Verbs_BadArguments_Exit2WithoutContactingACluster()
+    {
+        var (noSweep, _, noSweepErr) = await fixture.RunAsync("status", "--cluster", "localhost:1");
+        Assert.Equal(2, noSweep);
+        Assert.Contains("the cluster does not list its sweeps", noSweepErr);
+
+        var (badCluster, _, badClusterErr) = await fixture.RunAsync("trials", "abc", "--cluster", "UseDevelopmentStorage=true");
+        Assert.Equal(2, badCluster);
+        Assert.Contains("expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING", badClusterErr);
+        Assert.DoesNotContain("UseDevelopmentStorage", badClusterErr);
+
+        var (badState, _, _) = await fixture.RunAsync("trials", "abc", "--state", "done", "--cluster", "localhost:1");
+        Assert.Equal(2, badState);
+
+        var bad = Path.Combine(fixture.GridFolder, "bad.json");
+        File.WriteAllText(bad, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(fixture.WriteGrid("bad")), "\"steps\": \\d+", "\"steps\": -1"));
+        var (badGrid, _, badGridErr) = await fixture.RunAsync("submit", bad, "--cluster", "localhost:1");
+        Assert.Equal(2, badGrid);
+        Assert.Contains("training.steps", badGridErr);
+    }
+
+    [Theory]
+    [InlineData("submit")]
+    [InlineData("status")]
+    [InlineData("trials")]
+    [InlineData("retry")]
+    [InlineData("cancel")]
+    [InlineData("results")]
+    [InlineData("plot")]
+    public async Task Verb_Help_RendersAndExits0(string verb)
+    {
+        var (code, _, stderr) = await fixture.RunAsync(verb, "--help");
+
+        Assert.True(code == 0, stderr);
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(50);
+        }
+    }
+}

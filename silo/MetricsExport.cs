@@ -17,6 +17,7 @@ public static class MetricsExport
 
     public static IServiceCollection AddAftSweepMetricsExport(this IServiceCollection services)
     {
+        StorageMetrics.EnsureCreated();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter([.. Meters])
             .AddRuntimeInstrumentation()

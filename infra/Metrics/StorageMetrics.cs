@@ -27,6 +27,9 @@ public static class StorageMetrics
             description: "Storage operations retried by the resilience pipeline, by operation.");
     }
 
+    /// <summary>Creates the meter (a no-op after the first call), so an exporter started now sees it from zero.</summary>
+    public static void EnsureCreated() => _ = Meter.Name;
+
     public static void Retried(string? operation)
     {
         var key = operation is not null && Retries.ContainsKey(operation) ? operation : "other";

@@ -35,6 +35,9 @@ public sealed class ObservabilityStack : IAsyncLifetime
             "--http-port", $"{http}", "--silo-port", $"{silo}", "--gateway-port", $"{gateway}", "--primary-silo-port", $"{ports[1]}",
             "--cluster-id", clusterId, "--state", state, "--address", "127.0.0.1", "--devices", "cpu", "--slots-per-device", "1",
         ];
+        var grid = GridParser.ParseFile(Path.Combine(RepositoryRoot.Find(), "examples", "digits-tiny.json"));
+        var plan = GridPlanner.Plan(grid.Spec ?? throw new InvalidOperationException(string.Join("; ", grid.Problems)));
+        await WorkerSilo.PreExtractTestSplitAsync(plan.Cells.SelectMany(c => c.SelectionTrials).First(t => t.Combo.Count > 0), _temp.Sub("worker"));
         _worker = await WorkerSilo.StartAsync(Args(ports[0], ports[1], ports[2]), ports[0], _temp.Sub("worker"));
         _silo = await SiloProcess.StartAsync(Args(ports[3], ports[4], ports[5]), ports[3]);
         MetricsPorts = [ports[0], ports[3]];
@@ -43,8 +46,6 @@ public sealed class ObservabilityStack : IAsyncLifetime
         Directory.CreateDirectory(_temp.Sub("prometheus"));
         Prometheus = await PrometheusServer.StartAsync(config, MetricsPorts.Select(p => $"127.0.0.1:{p}").ToList(), _temp.Sub("prometheus"));
 
-        var grid = GridParser.ParseFile(Path.Combine(RepositoryRoot.Find(), "examples", "digits-tiny.json"));
-        var plan = GridPlanner.Plan(grid.Spec ?? throw new InvalidOperationException(string.Join("; ", grid.Problems)));
         var sweeps = _worker.Sweeps;
         await sweeps.SubmitAsync(plan);
         using var timeout = new CancellationTokenSource(SweepTimeout);

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using AftSweep.Client.Cluster;
+using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Trials;
 using AftSweep.Infra.Storage;
 using AftSweep.Silo;
 using AftSweep.Transfer.Data;
@@ -32,8 +34,22 @@ public sealed class WorkerSilo : IAsyncDisposable
 
     public SweepClient Sweeps => new(_app.Services.GetRequiredService<IClusterClient>());
 
+    /// <summary>
+    /// Extracts the test split's features into the silo's blob store beforehand (as another silo would have), so the
+    /// silo reads them from the blob store (a cache miss, blob bytes), caches them, and later trials hit the cache;
+    /// the train split it extracts itself. The store is disposed (its meter with it) before any exporter starts.
+    /// </summary>
+    public static async Task PreExtractTestSplitAsync(TrialSpec spec, string workDirectory)
+    {
+        var dataset = new DatasetLoader(new DatasetLoaderOptions { DecodeThreads = 1 }).Load(spec.Dataset, spec.SplitSeed);
+        using var store = new FeatureStore(new LocalFolderBlobStore(Path.Combine(workDirectory, "features")), new TeacherFactory(),
+            new FeatureStoreOptions { BaseDirectory = workDirectory });
+        await store.GetAsync(spec.Combo[0], dataset, SplitName.Test, CancellationToken.None);
+    }
+
     public static async Task<WorkerSilo> StartAsync(IReadOnlyList<string> arguments, int httpPort, string workDirectory)
     {
+        Directory.CreateDirectory(workDirectory);
         var args = arguments.ToArray();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = workDirectory });
         builder.Logging.ClearProviders();

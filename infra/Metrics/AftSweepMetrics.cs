@@ -67,6 +67,9 @@ public sealed class AftSweepMetrics : IDisposable
         meter.CreateObservableGauge(InstrumentNames.GpuMemoryInUse, ObserveGpuMemory, unit: "By", description: "GPU memory in use, by device.");
     }
 
+    /// <summary>This instance's meter (tests listen to it alone; other silos in the process have their own).</summary>
+    public Meter Meter => _meter;
+
     public void TrialTransition(string method, string? fromState, string toState)
     {
         EnsureMethod(method);

@@ -5,6 +5,7 @@ using AftSweep.Infra.Metrics;
 namespace AftSweep.Tests.Observability;
 
 /// <summary>Real silos, a real Prometheus, a real sweep: every dashboard query must return data.</summary>
+[Collection(ObservabilityCollection.Name)]
 public sealed class ObservabilityStackTests(ObservabilityStack stack) : IClassFixture<ObservabilityStack>
 {
     private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(45);

@@ -35,6 +35,7 @@ public static class SiloHostExtensions
         var httpPort = builder.Configuration.GetValue("Http:Port", DefaultHttpPort);
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Cluster.Address)}:{httpPort}");
         builder.UseOrleans(silo => silo.AddAftSweep(settings));
+        builder.Services.AddAftSweepMetricsExport();
 
         // The trial executor the worker slots run is registered here once the engine lands, e.g.
         // builder.Services.AddSingleton<AftSweep.Transfer.Training.ITrialExecutor, TrialExecutor>();
@@ -48,7 +49,7 @@ public static class SiloHostExtensions
             ? Results.Ok("ok")
             : Results.Text($"silo is {oracle.CurrentStatus}", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        // /metrics: the OpenTelemetry Prometheus exporter is mapped here (app.MapPrometheusScrapingEndpoint()).
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -18,6 +19,7 @@ public sealed partial class DispatcherGrain(
     [PersistentState("dispatcher", StorageNames.State)] IPersistentState<DispatcherState> state,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
+    AftSweepMetrics metrics,
     ILogger<DispatcherGrain> logger) : Grain, IDispatcherGrain
 {
     public const long Key = 0;
@@ -278,6 +280,7 @@ public sealed partial class DispatcherGrain(
         foreach (var entry in expired)
         {
             RemoveLease(entry);
+            metrics.LeaseExpired();
             _ = ExpireAsync(entry);
         }
     }

@@ -1,5 +1,6 @@
 using AftSweep.Grains.Sweeps;
 using AftSweep.Grains.Workers;
+using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Orleans;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,9 @@ public static class AftSweepSiloBuilderExtensions
         services.AddSingleton(MsOptions.Create(settings.Scheduling));
         services.AddSingleton(MsOptions.Create(settings.Workers));
         services.TryAddSingleton(TimeProvider.System);
+        // The AftSweep meter (one per silo); the host's OpenTelemetry exporter, if any, publishes it at /metrics.
+        services.AddMetrics();
+        services.TryAddSingleton<AftSweepMetrics>();
         services.TryAddSingleton<IFinalTrialFactory, GridPlannerFinalTrialFactory>();
         services.TryAddSingleton<IFeatureCacheProbe, NoFeatureCache>();
         services.AddSingleton<WorkerSlots>();

@@ -2,6 +2,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
+using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ public sealed partial class SweepGrain(
     IRecordStore records,
     IFinalTrialFactory finalTrials,
     TimeProvider time,
+    AftSweepMetrics metrics,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private const int EnqueueChunk = 1000;
@@ -28,6 +30,9 @@ public sealed partial class SweepGrain(
     private readonly Dictionary<string, List<string>> _finalsOf = new(StringComparer.Ordinal);
     private readonly HashSet<string> _selectionFailed = new(StringComparer.Ordinal);
     private bool _forgotten;
+    // ETA baseline: finished trials and time when this activation started watching the sweep.
+    private int _baselineFinished = -1;
+    private long _baselineAt;
 
     private string SweepId => this.GetPrimaryKeyString();
     private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
@@ -41,6 +46,13 @@ public sealed partial class SweepGrain(
         if (state.State.Cancelled) return;
         await AdvanceAsync();
         await EnqueueUnfinishedAsync();
+        ReportProgress();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (state.State.Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
+        return Task.CompletedTask;
     }
 
     public async Task<SweepSubmission> SubmitAsync(SweepPlan plan)
@@ -63,6 +75,7 @@ public sealed partial class SweepGrain(
         await state.WriteStateAsync();
         LogSubmitted(logger, SweepId, plan.Grid.Name, plan.TotalTrialCount);
         await EnqueueUnfinishedAsync();
+        ReportProgress();
         return new SweepSubmission(SweepId, Created: true, plan.TotalTrialCount);
     }
 
@@ -120,6 +133,7 @@ public sealed partial class SweepGrain(
         await Dispatcher.CancelSweepAsync(SweepId);
         var affected = _specs.Count - _records.Count;
         LogCancelled(logger, SweepId, affected);
+        metrics.ForgetSweep(MetricName(state.State.Plan!));
         return affected;
     }
 
@@ -163,6 +177,7 @@ public sealed partial class SweepGrain(
         var changed = false;
         foreach (var record in finished) changed |= Accept(record);
         if (changed && !state.State.Cancelled) await AdvanceAsync();
+        if (changed) ReportProgress();
     }
 
     public async Task<int> ResyncAsync()
@@ -232,7 +247,33 @@ public sealed partial class SweepGrain(
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
         LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
+        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(state.State.Plan!));
+        else metrics.SweepFinished(MetricName(state.State.Plan!));
     }
+
+    /// <summary>
+    /// Progress = finished / planned trials; ETA = remaining x the mean time per trial finished since this activation
+    /// began watching (unknown until one has finished).
+    /// </summary>
+    private void ReportProgress()
+    {
+        var plan = state.State.Plan;
+        if (plan is null || state.State.Cancelled || _forgotten) return;
+        var total = Math.Max(plan.TotalTrialCount, _specs.Count);
+        var done = _records.Count;
+        if (_baselineFinished < 0)
+        {
+            _baselineFinished = done;
+            _baselineAt = time.GetTimestamp();
+        }
+        double? eta = null;
+        var finishedSince = done - _baselineFinished;
+        if (finishedSince > 0) eta = time.GetElapsedTime(_baselineAt).TotalSeconds / finishedSince * Math.Max(0, total - done);
+        metrics.ReportSweep(MetricName(plan), total == 0 ? 1 : (double)done / total, eta);
+    }
+
+    /// <summary>The sweep label: the grid's name (readable, bounded by the sweeps a cluster runs), then the sweep id.</summary>
+    private string MetricName(SweepPlan plan) => string.IsNullOrEmpty(plan.Grid.Name) ? SweepId : plan.Grid.Name;
 
     private void BuildTrials(SweepPlan plan)
     {

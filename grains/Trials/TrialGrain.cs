@@ -1,6 +1,8 @@
 using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,9 +22,13 @@ public sealed partial class TrialGrain(
     IRecordStore records,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
+    AftSweepMetrics metrics,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
     private bool _running;
+    // The state this activation counts in the current-trials gauge, and when its lease began (attempt duration).
+    private string? _counted;
+    private long _leasedAt;
 
     private TrialState S => state.State;
 
@@ -30,6 +36,15 @@ public sealed partial class TrialGrain(
     {
         // A persisted lease may have committed: its record says so (see CompleteAsync).
         if (S.Status == TrialStatus.Leased && S.Spec is not null) await TryAdoptRecordAsync(S.Spec, S.SweepIds, persist: false);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Unfinished trials leave the gauge with their activation (a later activation counts them again);
+        // finished ones stay counted, the gauge then reads as "finished since the silo started".
+        if (_counted is not null && S.Spec is not null && !S.IsFinished && S.Status != TrialStatus.Cancelled)
+            metrics.TrialForgotten(MethodName(S.Spec), _counted);
+        return Task.CompletedTask;
     }
 
     public async Task<LeaseGrant> BeginLeaseAsync(WorkItem item, string worker)
@@ -61,12 +76,18 @@ public sealed partial class TrialGrain(
         };
         await state.WriteStateAsync();
         _running = false;
+        _leasedAt = time.GetTimestamp();
+        Transition(spec, TrialStatus.Leased);
         return new LeaseGrant { Status = LeaseGrantStatus.Granted, FencingToken = S.Token, Attempt = S.Attempts };
     }
 
     public Task MarkRunningAsync(long fencingToken)
     {
-        if (fencingToken == S.Token && S.Status == TrialStatus.Leased) _running = true;
+        if (fencingToken == S.Token && S.Status == TrialStatus.Leased && !_running)
+        {
+            _running = true;
+            if (S.Spec is not null) Transition(S.Spec, TrialStatus.Running);
+        }
         return Task.CompletedTask;
     }
 
@@ -81,6 +102,8 @@ public sealed partial class TrialGrain(
         {
             state.State = S with { Status = TrialStatus.Cancelled, SweepIds = sweeps, Worker = worker };
             await state.WriteStateAsync();
+            Transition(S.Spec!, TrialStatus.Cancelled);
+            metrics.TrialAttemptFailed(MethodName(S.Spec!), FailureReasons.Cancelled);
             return new OwnerCommitResult { Reply = CommitReply.Accepted };
         }
         if (!outcome.Succeeded || outcome.Trial is null)
@@ -98,6 +121,8 @@ public sealed partial class TrialGrain(
         // (one storage write per trial saved); a later activation adopts the record (OnActivateAsync).
         var written = await WriteRecordsAsync(finished, sweeps);
         state.State = finished;
+        Transition(finished.Spec!, TrialStatus.Succeeded);
+        metrics.TrialFinished(MethodName(finished.Spec!), "succeeded", AttemptSeconds());
         return new OwnerCommitResult { Reply = CommitReply.Accepted, Finished = written };
     }
 
@@ -119,6 +144,7 @@ public sealed partial class TrialGrain(
             ? S with { Status = TrialStatus.Cancelled, SweepIds = remaining }
             : S with { SweepIds = remaining };
         await state.WriteStateAsync();
+        if (S.Status == TrialStatus.Cancelled) Transition(S.Spec!, TrialStatus.Cancelled);
         return S.Status == TrialStatus.Cancelled;
     }
 
@@ -134,6 +160,7 @@ public sealed partial class TrialGrain(
             foreach (var sweep in sweeps) await records.DeleteAsync(sweep, spec.Id);
             state.State = S with { Spec = S.Spec ?? spec, SweepIds = sweeps, Status = TrialStatus.Pending, Attempts = 0, FinishedAt = null };
             await state.WriteStateAsync();
+            Transition(S.Spec!, TrialStatus.Pending);
         }
         return WorkItem.ForTrial(S.Spec ?? spec, sweeps);
     }
@@ -153,10 +180,14 @@ public sealed partial class TrialGrain(
     private async Task<OwnerCommitResult> FailAttemptAsync(TrialSpec spec, IReadOnlyList<string> sweeps, string worker, string error, bool retryable)
     {
         var errors = S.Errors.Append($"attempt {S.TotalAttempts} on {worker}: {error}").ToList();
+        var reason = FailureReasons.Classify(error);
+        metrics.TrialAttemptFailed(MethodName(spec), reason);
         if (retryable && S.Attempts < options.Value.MaxAttempts)
         {
             state.State = S with { Status = TrialStatus.Pending, Errors = errors, SweepIds = sweeps, Worker = worker };
             await state.WriteStateAsync();
+            Transition(spec, TrialStatus.Pending);
+            metrics.TrialRetried(reason);
             return new OwnerCommitResult { Reply = CommitReply.Requeued, Requeue = WorkItem.ForTrial(spec, sweeps) };
         }
 
@@ -171,6 +202,8 @@ public sealed partial class TrialGrain(
         var written = await WriteRecordsAsync(failed, sweeps);
         state.State = failed;
         await state.WriteStateAsync();
+        Transition(spec, TrialStatus.Failed);
+        metrics.TrialFinished(MethodName(spec), "failed", AttemptSeconds());
         LogTrialFailed(logger, spec.Id, S.Attempts, error);
         return new OwnerCommitResult { Reply = CommitReply.Failed, Finished = written };
     }
@@ -238,6 +271,29 @@ public sealed partial class TrialGrain(
         Attempts = s.TotalAttempts,
         Worker = s.Worker,
         FinishedAt = s.FinishedAt,
+    };
+
+    private void Transition(TrialSpec spec, TrialStatus to)
+    {
+        var name = StateName(to);
+        if (name == _counted) return;
+        metrics.TrialTransition(MethodName(spec), _counted, name);
+        _counted = name;
+    }
+
+    private double AttemptSeconds() => _leasedAt == 0 ? 0 : time.GetElapsedTime(_leasedAt).TotalSeconds;
+
+    private static string MethodName(TrialSpec spec) => MethodCatalog.Get(spec.Method).Name;
+
+    private static string StateName(TrialStatus status) => status switch
+    {
+        TrialStatus.Pending => "pending",
+        TrialStatus.Leased => "leased",
+        TrialStatus.Running => "running",
+        TrialStatus.Succeeded => "succeeded",
+        TrialStatus.Failed => "failed",
+        TrialStatus.Cancelled => "cancelled",
+        _ => "unknown",
     };
 
     private static List<string> Union(IReadOnlyList<string> a, IReadOnlyList<string> b) =>

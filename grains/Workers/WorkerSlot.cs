@@ -4,6 +4,7 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
 using AftSweep.Grains.Features;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Metrics;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,8 @@ public sealed partial class WorkerSlot(
     IFeatureCacheProbe cache,
     IReadOnlyList<IWorkerSlotObserver> observers,
     SchedulingOptions options,
-    ILogger logger)
+    ILogger logger,
+    AftSweepMetrics? metrics = null)
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
@@ -62,7 +64,16 @@ public sealed partial class WorkerSlot(
             {
                 return;
             }
-            if (lease is not null) await RunLeaseAsync(lease, stopping);
+            if (lease is null) continue;
+            metrics?.SlotBusy(device, true);
+            try
+            {
+                await RunLeaseAsync(lease, stopping);
+            }
+            finally
+            {
+                metrics?.SlotBusy(device, false);
+            }
         }
     }
 
@@ -76,6 +87,7 @@ public sealed partial class WorkerSlot(
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var progress = new LatestProgress();
+        var meter = new SlotProgressMeter(metrics, device, worker, item);
         var work = Task.Run(() => ExecuteAsync(item, progress, cts.Token), CancellationToken.None);
         var abandoned = false;
         while (!work.IsCompleted)
@@ -90,7 +102,9 @@ public sealed partial class WorkerSlot(
                 abandoned = true;
                 break;
             }
-            var reply = await HeartbeatAsync(lease, progress.Latest);
+            var latest = progress.Latest;
+            meter.Observe(latest);
+            var reply = await HeartbeatAsync(lease, latest);
             if (reply is HeartbeatReply.Cancel or HeartbeatReply.Lost)
             {
                 LogStopped(logger, worker, item.Key, reply.ToString());
@@ -110,6 +124,7 @@ public sealed partial class WorkerSlot(
             return;
         }
         if (abandoned) return;
+        meter.Finish(outcome);
         await CommitAsync(lease, outcome, clock, stopping);
     }
 

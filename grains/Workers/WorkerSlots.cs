@@ -1,5 +1,6 @@
 using AftSweep.Grains.Features;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Metrics;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed partial class WorkerSlots(
     ILocalSiloDetails silo,
     IOptions<WorkerSlotOptions> slotOptions,
     IOptions<SchedulingOptions> scheduling,
+    AftSweepMetrics metrics,
     ILogger<WorkerSlots> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly List<Task> _loops = [];
@@ -48,15 +50,30 @@ public sealed partial class WorkerSlots(
         {
             for (var i = 0; i < slotOptions.Value.SlotsPerDevice; i++)
             {
-                var slot = new WorkerSlot($"{silo.Name}/{device}#{i}", device, grains, executor, extraction, cache, observers, scheduling.Value, logger);
+                var slot = new WorkerSlot($"{silo.Name}/{device}#{i}", device, grains, executor, extraction, cache, observers, scheduling.Value, logger, metrics);
+                metrics.SlotConfigured(device);
                 workers.Add(slot.Worker);
                 var token = _stopping.Token;
                 _loops.Add(Task.Run(() => slot.RunAsync(token), CancellationToken.None));
             }
         }
         Workers = workers;
+        WatchGpuMemory(devices);
         LogStarted(logger, workers.Count, string.Join(",", devices), silo.Name);
         return Task.CompletedTask;
+    }
+
+    /// <summary>GPU memory per CUDA device this silo's slots use; skipped (nothing exported) without an NVIDIA driver.</summary>
+    private void WatchGpuMemory(IEnumerable<string> devices)
+    {
+        var cuda = devices.Select(d => (Device: d, Index: NvmlGpuMemory.CudaIndex(d))).Where(d => d.Index is not null).ToList();
+        if (cuda.Count == 0) return;
+        if (NvmlGpuMemory.TryCreate() is not { } nvml)
+        {
+            LogNoNvml(logger, string.Join(",", cuda.Select(d => d.Device)));
+            return;
+        }
+        foreach (var (device, index) in cuda) metrics.WatchGpuMemory(device, () => nvml.UsedBytes(index!.Value));
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
@@ -78,6 +95,9 @@ public sealed partial class WorkerSlots(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} worker slot(s) on {Devices} in silo {Silo}")]
     private static partial void LogStarted(ILogger logger, int count, string devices, string silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA devices {Devices} configured but NVML (libnvidia-ml.so.1) is unavailable: GPU memory is not exported")]
+    private static partial void LogNoNvml(ILogger logger, string devices);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Silo {Silo}: no ITrialExecutor is registered, so it runs no worker slots (it still hosts grains)")]
     private static partial void LogNoExecutor(ILogger logger, string silo);

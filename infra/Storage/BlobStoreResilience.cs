@@ -1,3 +1,4 @@
+using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -33,6 +34,7 @@ public static class BlobStoreResilience
                     && TransientFailures.IsTransient(e)),
                 OnRetry = args =>
                 {
+                    StorageMetrics.Retried(args.Context.OperationKey);
                     if (logger is not null && args.Outcome.Exception is { } e)
                         BlobStoreLog.Retrying(logger, storeDescription, args.AttemptNumber + 1, options.MaxRetryAttempts,
                             args.RetryDelay.TotalMilliseconds, SecretRedactor.Redact(e.Message));

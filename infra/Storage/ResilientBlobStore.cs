@@ -60,13 +60,15 @@ public sealed class ResilientBlobStore : IBlobStore
     private async Task<T> RunAsync<T>(string operation, string key, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         var attempts = 0;
+        // The operation key reaches the pipeline's OnRetry, which counts retries by operation (a bounded label).
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(async ct =>
+            return await _pipeline.ExecuteAsync(async (ctx, _) =>
             {
                 Interlocked.Increment(ref attempts);
-                return await action(ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+                return await action(ctx.CancellationToken).ConfigureAwait(false);
+            }, context, 0).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -92,6 +94,10 @@ public sealed class ResilientBlobStore : IBlobStore
             throw new BlobStoreException(Description, key, operation,
                 $"blob store {Description}: {operation} '{key}' {what}: {reason}", status, isTransient: false,
                 innerException: e is BlobStoreException ? e : null);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 }

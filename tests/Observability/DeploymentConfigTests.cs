@@ -1,0 +1,176 @@
+using System.Text.Json;
+using AftSweep.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace AftSweep.Tests.Observability;
+
+/// <summary>
+/// The deployment files as written (no Docker engine or Grafana here): dashboards are valid Grafana JSON using the
+/// provisioned datasource, docker-compose.yml parses and references only files that exist, and the Prometheus
+/// targets are the compose silos' metrics ports.
+/// </summary>
+public sealed class DeploymentConfigTests
+{
+    private static readonly string Root = RepositoryRoot.Find();
+
+    [Fact]
+    public void Dashboards_Json_AreValidGrafanaDashboardsOnTheProvisionedDatasource()
+    {
+        var datasourceUid = ProvisionedDatasourceUid();
+        var files = Dashboards.Files();
+        Assert.Equal(["feature-cache.json", "silos-and-devices.json", "sweeps.json"], files.Select(Path.GetFileName));
+        var uids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file);
+            using var doc = Dashboards.Load(file);
+            var root = doc.RootElement;
+            Assert.True(root.TryGetProperty("schemaVersion", out var schema) && schema.ValueKind == JsonValueKind.Number && schema.GetInt32() >= 36,
+                $"{name}: schemaVersion must be a number >= 36");
+            Assert.True(uids.Add(Text(root, "uid", name)), $"{name}: dashboard uid is not unique");
+            Text(root, "title", name);
+            var panels = Dashboards.Panels(root).ToList();
+            Assert.True(panels.Count >= 3, $"{name}: only {panels.Count} panels");
+            var ids = panels.Select(p => p.GetProperty("id").GetInt32()).ToList();
+            Assert.True(ids.Distinct().Count() == ids.Count, $"{name}: panel ids are not unique ({string.Join(",", ids)})");
+            foreach (var panel in panels)
+            {
+                var title = Text(panel, "title", name);
+                Assert.Equal(datasourceUid, panel.GetProperty("datasource").GetProperty("uid").GetString());
+                Assert.True(panel.TryGetProperty("gridPos", out _), $"{name} / {title}: no gridPos");
+                var targets = panel.GetProperty("targets").EnumerateArray().ToList();
+                Assert.NotEmpty(targets);
+                Assert.Equal(targets.Count, targets.Select(t => Text(t, "refId", $"{name} / {title}")).Distinct().Count());
+                foreach (var target in targets)
+                {
+                    Assert.Equal(datasourceUid, target.GetProperty("datasource").GetProperty("uid").GetString());
+                    Text(target, "expr", $"{name} / {title}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DockerCompose_Parses_AndEveryReferencedFileExists()
+    {
+        foreach (var composeFile in new[] { "docker-compose.yml", "docker-compose.cpu.yml" })
+        {
+            var services = Services(composeFile);
+            foreach (var (name, service) in services)
+            {
+                if (Child(service, "build") is YamlMappingNode build)
+                {
+                    var context = Path.Combine(Root, Scalar(build, "context") ?? ".");
+                    if (Scalar(build, "dockerfile") is { } dockerfile)
+                    {
+                        var path = Path.Combine(context, dockerfile);
+                        Assert.True(File.Exists(path), $"{composeFile}: service {name}: dockerfile {dockerfile} does not exist");
+                        foreach (var source in CopySources(path))
+                            Assert.True(File.Exists(Path.Combine(context, source)) || Directory.Exists(Path.Combine(context, source)),
+                                $"{dockerfile}: COPY source {source} does not exist");
+                    }
+                }
+                foreach (var volume in Sequence(service, "volumes"))
+                {
+                    var source = volume.Split(':')[0];
+                    if (!source.StartsWith('.')) continue; // a named volume
+                    var path = Path.Combine(Root, source);
+                    Assert.True(File.Exists(path) || Directory.Exists(path), $"{composeFile}: service {name}: volume source {source} does not exist");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DockerCompose_Stack_HasAzuriteSilosWithGpusPrometheusGrafanaAndClient()
+    {
+        var services = Services("docker-compose.yml");
+        foreach (var required in new[] { "azurite", "silo1", "silo2", "prometheus", "grafana", "client" })
+            Assert.True(services.ContainsKey(required), $"docker-compose.yml: no service '{required}'");
+        foreach (var silo in new[] { "silo1", "silo2" })
+        {
+            var devices = (YamlSequenceNode)At(services[silo], "deploy", "resources", "reservations", "devices");
+            Assert.Contains(devices.Cast<YamlMappingNode>(), d => Scalar(d, "driver") == "nvidia");
+        }
+        Assert.Contains("./infra/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro", Sequence(services["prometheus"], "volumes"));
+        // Grafana's dashboard provider reads the folder the compose file mounts the dashboards into.
+        var provider = LoadYaml(Path.Combine("infra", "grafana", "provisioning", "dashboards", "aftsweep.yml"));
+        var providerPath = Scalar((YamlMappingNode)At(((YamlSequenceNode)provider.Children[new YamlScalarNode("providers")]).Children[0], "options"), "path");
+        Assert.Contains($"./infra/grafana/dashboards:{providerPath}:ro", Sequence(services["grafana"], "volumes"));
+        Assert.Contains("./infra/grafana/provisioning:/etc/grafana/provisioning:ro", Sequence(services["grafana"], "volumes"));
+    }
+
+    [Fact]
+    public void PrometheusConfig_Targets_AreTheComposeSilosMetricsPorts()
+    {
+        var services = Services("docker-compose.yml");
+        var silos = services.Where(kv => kv.Key.StartsWith("silo", StringComparison.Ordinal)).ToList();
+        var expected = silos.Select(kv => $"{kv.Key}:{Scalar((YamlMappingNode)Child(kv.Value, "environment")!, "Http__Port")}").Order().ToList();
+        var config = LoadYaml(Path.Combine("infra", "prometheus", "prometheus.yml"));
+        var targets = ((YamlSequenceNode)config.Children[new YamlScalarNode("scrape_configs")])
+            .Cast<YamlMappingNode>()
+            .SelectMany(job => ((YamlSequenceNode)job.Children[new YamlScalarNode("static_configs")]).Cast<YamlMappingNode>())
+            .SelectMany(s => ((YamlSequenceNode)s.Children[new YamlScalarNode("targets")]).Cast<YamlScalarNode>().Select(t => t.Value!))
+            .Order().ToList();
+        Assert.Equal(expected, targets);
+    }
+
+    [Fact]
+    public void PrometheusConfig_Rewrite_KeepsTheFileButOnlyTheGivenTargets()
+    {
+        var rewritten = PrometheusServer.RewriteConfig(Path.Combine(Root, "infra", "prometheus", "prometheus.yml"), ["127.0.0.1:1234"], TimeSpan.FromSeconds(1));
+        Assert.Contains("127.0.0.1:1234", rewritten);
+        Assert.DoesNotContain("silo1", rewritten);
+        Assert.Contains("metrics_path: /metrics", rewritten);
+        Assert.Contains("scrape_interval: 1s", rewritten);
+    }
+
+    private static string ProvisionedDatasourceUid()
+    {
+        var doc = LoadYaml(Path.Combine("infra", "grafana", "provisioning", "datasources", "prometheus.yml"));
+        var first = (YamlMappingNode)((YamlSequenceNode)doc.Children[new YamlScalarNode("datasources")]).Children[0];
+        return Scalar(first, "uid") ?? throw new InvalidDataException("the provisioned datasource has no uid");
+    }
+
+    private static Dictionary<string, YamlMappingNode> Services(string composeFile)
+    {
+        var root = LoadYaml(composeFile);
+        var services = (YamlMappingNode)root.Children[new YamlScalarNode("services")];
+        return services.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => (YamlMappingNode)kv.Value);
+    }
+
+    private static YamlMappingNode LoadYaml(string relativePath)
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Root, relativePath))) yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    /// <summary>A child, following YAML merge keys (&lt;&lt;: *anchor) the way Compose does.</summary>
+    private static YamlNode? Child(YamlMappingNode node, string key)
+    {
+        if (node.Children.TryGetValue(new YamlScalarNode(key), out var value)) return value;
+        return node.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && merged is YamlMappingNode parent ? Child(parent, key) : null;
+    }
+
+    private static YamlNode At(YamlNode node, params string[] keys) =>
+        keys.Aggregate(node, (n, k) => Child((YamlMappingNode)n, k) ?? throw new KeyNotFoundException($"no '{k}' under {n.Start}"));
+
+    private static string? Scalar(YamlMappingNode node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
+
+    private static IEnumerable<string> Sequence(YamlMappingNode node, string key) =>
+        Child(node, key) is YamlSequenceNode seq ? seq.Cast<YamlScalarNode>().Select(s => s.Value!) : [];
+
+    private static IEnumerable<string> CopySources(string dockerfile) =>
+        File.ReadAllLines(dockerfile)
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from=", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]);
+
+    private static string Text(JsonElement element, string property, string where)
+    {
+        Assert.True(element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0,
+            $"{where}: '{property}' missing or empty");
+        return value.GetString()!;
+    }
+}

@@ -39,6 +39,48 @@ public sealed class ProcessRunTests
         Assert.False(Directory.Exists(temp.Sub("state")));
     }
 
+    [Fact]
+    public async Task Process_CtrlC_ExitsInterruptedAndRerunFinishesTheSweep()
+    {
+        using var temp = new TempDirectory();
+        var grid = TinyGrids.Write(temp.Path, "e2e-interrupt",
+            teachers: new { n4 = "noise:4" }, combos: new[] { new[] { "n4" } },
+            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 200);
+        var state = temp.Sub("state");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data);
+        };
+        process.BeginErrorReadLine();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        // Interrupt as soon as the first trial has been leased (its grain state is on disk): the sweep is mid-run.
+        var trials = Path.Combine(state, "grains", "trial");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(Directory.Exists(trials) && Directory.EnumerateFiles(trials, "*.json", SearchOption.AllDirectories).Any()) && !process.HasExited && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.False(process.HasExited, "the run ended before it could be interrupted");
+
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+
+        string text;
+        lock (stderr) text = stderr.ToString();
+        Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}\n{text}");
+        Assert.Contains("interrupted", text);
+        Assert.True(Directory.Exists(Path.Combine(state, "grains")));
+
+        var rerun = await CliRun.InvokeAsync("run", grid, "--state", state, "--out", temp.Sub("out"));
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.ToString());
+        Assert.Contains("resuming sweep", rerun.Error);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(temp.Sub("out"), "records"), "*.json").Length);
+    }
+
     /// <summary>The tool as built next to these tests (the client project's output is copied here with its runtimeconfig).</summary>
     private static string ToolPath()
     {

@@ -1,3 +1,4 @@
+using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Orleans;
@@ -24,6 +25,7 @@ public static class SiloHostExtensions
         ["--devices"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.Devices)}",
         ["--slots-per-device"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.SlotsPerDevice)}",
         ["--max-attempts"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.MaxAttempts)}",
+        ["--feature-store"] = $"{EngineOptions.Section}:{nameof(EngineOptions.Store)}",
         ["--http-port"] = "Http:Port",
     };
 
@@ -37,10 +39,18 @@ public static class SiloHostExtensions
         builder.UseOrleans(silo => silo.AddAftSweep(settings));
         builder.Services.AddAftSweepMetricsExport();
 
-        // The trial executor the worker slots run is registered here once the engine lands, e.g.
-        // builder.Services.AddSingleton<AftSweep.Transfer.Training.ITrialExecutor, TrialExecutor>();
-        // Without one the silo hosts grains but runs no slots (it logs why).
+        // The trial engine the worker slots run (the embedded host registers the same one).
+        if (settings.Workers.DeviceList.Count > 0) builder.Services.AddAftSweepEngine(EngineSettings(builder.Configuration, settings));
         return builder;
+    }
+
+    /// <summary>The "Engine" section; the store falls back to AFTSWEEP_STORAGE, the CPU slot count to the worker settings.</summary>
+    public static EngineOptions EngineSettings(IConfiguration configuration, AftSweepSiloSettings settings)
+    {
+        var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        if (configuration.GetSection(EngineOptions.Section)[nameof(EngineOptions.CpuSlots)] is null)
+            engine.CpuSlots = settings.Workers.DeviceList.Contains("cpu") ? settings.Workers.SlotsPerDevice : 1;
+        return engine;
     }
 
     public static WebApplication MapAftSweepEndpoints(this WebApplication app)

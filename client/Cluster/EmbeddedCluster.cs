@@ -22,7 +22,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public static async Task<EmbeddedCluster> StartAsync(
         string stateFolder,
-        ITrialExecutor executor,
+        ITrialExecutor? executor,
         WorkerSlotOptions? workers = null,
         SchedulingOptions? scheduling = null,
         Action<IServiceCollection>? configureServices = null,
@@ -30,7 +30,6 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stateFolder);
-        ArgumentNullException.ThrowIfNull(executor);
         var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
             Silos = 1,
@@ -42,7 +41,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             ConfigureLogging = logging,
             ConfigureServices = (_, services) =>
             {
-                services.AddSingleton(executor);
+                // Null: configureServices registers the executor (aftsweep run adds the real engine there).
+                if (executor is not null) services.AddSingleton(executor);
                 configureServices?.Invoke(services);
             },
         }, cancellationToken);

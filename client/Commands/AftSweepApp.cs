@@ -6,25 +6,60 @@ namespace AftSweep.Client.Commands;
 public static class AftSweepApp
 {
     /// <param name="output">Where verbs write; the console when null (tests pass string writers).</param>
-    public static async Task<int> RunAsync(string[] args, CliOutput? output = null)
+    /// <param name="cancellationToken">Stops the verb (Ctrl-C in the tool; the console's handler is added when <paramref name="output"/> is the console).</param>
+    public static async Task<int> RunAsync(string[] args, CliOutput? output = null, CancellationToken cancellationToken = default)
     {
         output ??= CliOutput.Console;
+        var (verbosity, rest) = CliVerbosity.From(args);
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.Settings.Registrar.RegisterInstance(output);
+            config.Settings.Registrar.RegisterInstance(verbosity);
             Configure(config);
         });
+
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler? onCancel = null;
+        if (ReferenceEquals(output, CliOutput.Console))
+        {
+            // The first Ctrl-C stops cleanly (the verb cancels its wait and shuts its silo down); a second one kills.
+            onCancel = (_, e) =>
+            {
+                if (interrupt.IsCancellationRequested) return;
+                e.Cancel = true;
+                output.Error.WriteLine("stopping (Ctrl-C again to kill)...");
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+        }
         try
         {
-            return await app.RunAsync(args);
+            return await app.RunAsync(rest, interrupt.Token);
         }
-        catch (CommandAppException e)
+        catch (Exception e)
         {
-            // A mistyped command line is bad input: say what is wrong, no stack trace.
-            await output.Error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return await ReportAsync(e, output, verbosity, interrupt.IsCancellationRequested);
         }
+        finally
+        {
+            if (onCancel is not null) Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>One line per error, no stack trace unless verbose: bad input is exit 2, an interruption 130, anything else 1.</summary>
+    private static async Task<int> ReportAsync(Exception e, CliOutput output, CliVerbosity verbosity, bool interrupted)
+    {
+        if (e is OperationCanceledException && interrupted)
+        {
+            await output.Error.WriteLineAsync("interrupted; run the same command again to resume");
+            return ExitCodes.Interrupted;
+        }
+        var badInput = CliErrorKinds.IsBadInput(e);
+        await output.Error.WriteLineAsync($"error: {CliErrorKinds.Message(e)}");
+        if (verbosity.Verbose) await output.Error.WriteLineAsync(e.ToString());
+        else if (!badInput) await output.Error.WriteLineAsync($"(run with {CliVerbosity.Flag} or {CliVerbosity.EnvironmentVariable}=1 for details)");
+        return badInput ? ExitCodes.BadInput : ExitCodes.TrialsFailed;
     }
 
     public static void Configure(IConfigurator config)
@@ -33,6 +68,8 @@ public static class AftSweepApp
         config.PropagateExceptions();
         config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
         config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderOrSweepRecordSource>();
+        config.AddCommand<Run.RunCommand>("run")
+            .WithDescription("Run a grid on this machine (embedded silo): live progress, then the tables and figures. Re-running resumes.");
         config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
         config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
         config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");

@@ -1,0 +1,48 @@
+using AftSweep.Infra.Storage;
+using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Regularisers;
+using AftSweep.Transfer.Teachers;
+using AftSweep.Transfer.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AftSweep.Grains.Engine;
+
+public static class AftSweepEngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// The trial engine the worker slots run, the same for the embedded host and the silo host: the real
+    /// <see cref="TrialExecutor"/> over a <see cref="CachingDatasetLoader"/>, the <see cref="FeatureStore"/> as the
+    /// feature source (teachers from <see cref="TeacherFactory"/>), and a <see cref="BlobArtifactCache"/> in the same
+    /// store for ft's paraphrasers. libtorch threads are split between the CPU slots.
+    /// </summary>
+    public static IServiceCollection AddAftSweepEngine(this IServiceCollection services, EngineOptions options, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        // Resolved now, so a bad store setting fails the host's start with a message naming it, not the first trial.
+        var location = StoreLocation.Resolve(options.Store, environment);
+
+        services.AddSingleton(options);
+        services.AddSingleton<IDatasetLoader>(_ => new CachingDatasetLoader(new DatasetLoader(), options.DatasetCacheEntries));
+        services.AddSingleton<ITeacherFactory>(_ => new TeacherFactory());
+        services.AddSingleton(sp => new EngineStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
+        services.AddSingleton(sp =>
+        {
+            var cache = location.Backend == StoreBackend.Local || options.CacheFolder is null
+                ? null
+                : new LocalFeatureCache(options.CacheFolder, (long)(options.CacheSizeGb * (1L << 30)));
+            return new FeatureStore(sp.GetRequiredService<EngineStore>().Blobs, sp.GetRequiredService<ITeacherFactory>(),
+                new FeatureStoreOptions(), cache, sp.GetService<ILogger<FeatureStore>>());
+        });
+        services.AddSingleton<IFeatureSource>(sp => sp.GetRequiredService<FeatureStore>());
+        services.AddSingleton<IArtifactCache>(sp =>
+            new BlobArtifactCache(sp.GetRequiredService<EngineStore>().Blobs, sp.GetService<ILogger<BlobArtifactCache>>()));
+        services.AddTrialExecutor(o => o.TorchThreads = options.ResolveTorchThreads());
+        return services;
+    }
+
+    /// <summary>The engine's own blob store (features and artifacts), kept apart from any store the host registers for grain state.</summary>
+    public sealed record EngineStore(Contracts.Storage.IBlobStore Blobs);
+}

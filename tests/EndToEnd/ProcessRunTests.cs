@@ -81,14 +81,18 @@ public sealed class ProcessRunTests
         Assert.Equal(3, Directory.GetFiles(Path.Combine(temp.Sub("out"), "records"), "*.json").Length);
     }
 
-    /// <summary>The tool as built next to these tests (the client project's output is copied here with its runtimeconfig).</summary>
+    /// <summary>
+    /// The tool as the client project built it. Its own output folder comes first: the copy beside these tests shares
+    /// the tests' dependency set (which includes ASP.NET Core's shared framework through the silo reference), so
+    /// framework assemblies the tool needs are not beside it there.
+    /// </summary>
     private static string ToolPath()
     {
-        var here = Path.Combine(AppContext.BaseDirectory, "aftsweep.dll");
-        if (File.Exists(here) && File.Exists(Path.Combine(AppContext.BaseDirectory, "aftsweep.runtimeconfig.json"))) return here;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/<tfm>/
         var built = Path.Combine(RepositoryRoot.Find(), "client", "bin", configuration, new DirectoryInfo(AppContext.BaseDirectory).Name, "aftsweep.dll");
-        return File.Exists(built) ? built : throw new InvalidOperationException($"aftsweep.dll not found at {here} or {built}: build the client");
+        if (File.Exists(built)) return built;
+        var here = Path.Combine(AppContext.BaseDirectory, "aftsweep.dll");
+        return File.Exists(here) ? here : throw new InvalidOperationException($"aftsweep.dll not found at {built} or {here}: build the client");
     }
 
     private static async Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args)

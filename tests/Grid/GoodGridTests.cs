@@ -42,7 +42,7 @@ public sealed class GoodGridTests
         Assert.Equal([ColumnRef.Named("sentence")], grid.Dataset.Text);
         Assert.Equal(ColumnRef.Named("label"), grid.Dataset.Label);
         Assert.Equal("Review: \"{sentence}\"\n Sentiment:", grid.Dataset.Template);
-        Assert.Equal(new SplitLimit(1000, 872), grid.Dataset.Limit);
+        Assert.Equal(new SplitLimit(400, 400), grid.Dataset.Limit);
         Assert.Equal("text-transformer", grid.Downstream.Model);
         Assert.Null(grid.Downstream.Init);
         Assert.Equal([new TeacherRef("minilm", "onnx:minilm"), new TeacherRef("arctic", "onnx:arctic-xs")], grid.Teachers);
@@ -50,7 +50,7 @@ public sealed class GoodGridTests
         Assert.Equal([MethodId.Stl, MethodId.LinearProbe, MethodId.Kd, MethodId.Aft], grid.Methods.Select(m => m.Method));
         Assert.Equal([0.1, 1], grid.Methods[2].Lambdas);
         Assert.Equal([0, 1, 2], grid.Seeds);
-        Assert.Equal(150, grid.Training.Steps);
+        Assert.Equal(60, grid.Training.Steps);
         Assert.Equal("adam", grid.Training.Optimizer);
         Assert.Equal(0.1, grid.Selection.HoldoutFraction);
         Assert.Equal(42, grid.Selection.SplitSeed);

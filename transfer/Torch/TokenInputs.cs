@@ -5,11 +5,13 @@ namespace AftSweep.Transfer.Torch;
 
 /// <summary>
 /// Texts tokenized once into int64 ids (N, L): [CLS] text [SEP], truncated to <c>maxLength</c> tokens, padded with
-/// [PAD] (id 0) to the longest row, so short datasets do not pay for 128 positions. The model masks id 0.
+/// [PAD] (id 0) to the longest row. Each gathered batch is cut to its own longest row, so a batch of short
+/// sentences does not pay attention over the split's longest one (padding is masked, so results do not change).
 /// </summary>
 public sealed class TokenInputs : InputTensor
 {
     private readonly Tensor _ids; // (N, L) int64
+    private readonly Tensor _lengths; // (N) int64: tokens per row, [CLS] and [SEP] included
 
     public TokenInputs(IReadOnlyList<string> texts, WordPieceTokenizer tokenizer, int maxLength, Device device)
     {
@@ -28,12 +30,25 @@ public sealed class TokenInputs : InputTensor
             for (var j = 0; j < encoded[i].Length; j++) flat[(long)i * longest + j] = encoded[i][j];
         SequenceLength = longest;
         using (NewDisposeScope())
+        {
             _ids = tensor(flat, [texts.Count, longest]).to(device).DetachFromDisposeScope();
+            _lengths = tensor(encoded.Select(e => (long)e.Length).ToArray()).to(device).DetachFromDisposeScope();
+        }
     }
 
     public int SequenceLength { get; }
     public override long Rows => _ids.shape[0];
-    public override Tensor Gather(Tensor rowIndices) => _ids.index_select(0, rowIndices);
+    public override Tensor Gather(Tensor rowIndices)
+    {
+        using var lengths = _lengths.index_select(0, rowIndices);
+        var batchLongest = lengths.numel() == 0 ? SequenceLength : lengths.max().item<long>();
+        using var rows = _ids.index_select(0, rowIndices);
+        return rows.narrow(1, 0, batchLongest).contiguous();
+    }
 
-    protected override void DisposeTensors() => _ids.Dispose();
+    protected override void DisposeTensors()
+    {
+        _ids.Dispose();
+        _lengths.Dispose();
+    }
 }

@@ -10,20 +10,8 @@ namespace AftSweep.Client.Commands.Plot;
 /// <summary>`aftsweep plot RECORDS_DIR_OR_SWEEP --kind KIND --out FILE.png|.svg`: the paper's figures from trial records.</summary>
 public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RecordSourceSettings
     {
-        [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-        [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
-        public string Target { get; init; } = "";
-
-        [CommandOption("--cluster <CLUSTER>")]
-        [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
-        public string? Cluster { get; init; }
-
-        [CommandOption("--cluster-id <ID>")]
-        [Description("The cluster id the silos were started with. Default: $AFTSWEEP_CLUSTER_ID, else aftsweep.")]
-        public string? ClusterId { get; init; }
-
         [CommandOption("--kind <KIND>")]
         [Description("lp-correlation (Figure 3), noise-robustness (Figure 6) or learning-curves.")]
         public string Kind { get; init; } = "";

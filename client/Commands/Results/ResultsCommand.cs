@@ -10,20 +10,8 @@ namespace AftSweep.Client.Commands.Results;
 /// <summary>`aftsweep results RECORDS_DIR_OR_SWEEP`: the paper's tables from a sweep's trial records.</summary>
 public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<ResultsCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RecordSourceSettings
     {
-        [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-        [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
-        public string Target { get; init; } = "";
-
-        [CommandOption("--cluster <CLUSTER>")]
-        [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
-        public string? Cluster { get; init; }
-
-        [CommandOption("--cluster-id <ID>")]
-        [Description("The cluster id the silos were started with. Default: $AFTSWEEP_CLUSTER_ID, else aftsweep.")]
-        public string? ClusterId { get; init; }
-
         [CommandOption("--format <FORMAT>")]
         [Description("md, csv, latex or json. Default: from --out's extension (.md .csv .tex .json), else md.")]
         public string? Format { get; init; }

@@ -1,4 +1,5 @@
 using AftSweep.Contracts.Grid;
+using AftSweep.Contracts.Protocol;
 
 namespace AftSweep.Client.Commands;
 
@@ -13,5 +14,22 @@ public static class GridFile
         foreach (var problem in result.Problems) output.Error.WriteLine(problem);
         output.Error.WriteLine($"{Path.GetFullPath(path)}: {result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}, nothing done");
         return null;
+    }
+
+    /// <summary>A valid grid expanded into its plan, or null after printing why (problems, or files unreadable while hashing).</summary>
+    public static SweepPlan? LoadPlan(string path, long? maxTrials, CliOutput output)
+    {
+        var grid = Load(path, maxTrials, output);
+        if (grid is null) return null;
+        try
+        {
+            return GridPlanner.Plan(grid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Validation saw the files; one vanished or became unreadable while hashing.
+            output.Error.WriteLine($"{Path.GetFullPath(path)}: cannot read the grid's files: {e.Message}");
+            return null;
+        }
     }
 }

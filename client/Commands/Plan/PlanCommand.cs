@@ -24,19 +24,8 @@ public sealed class PlanCommand(CliOutput output) : Command<PlanCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var grid = GridFile.Load(settings.Grid, settings.MaxTrials, output);
-        if (grid is null) return ExitCodes.BadInput;
-        SweepPlan plan;
-        try
-        {
-            plan = GridPlanner.Plan(grid);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Validation saw the files; one vanished or became unreadable while hashing.
-            output.Error.WriteLine($"$: cannot read the grid's files: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        var plan = GridFile.LoadPlan(settings.Grid, settings.MaxTrials, output);
+        if (plan is null) return ExitCodes.BadInput;
         if (settings.Json) PlanJson.Write(plan, output.Out);
         else PlanTable.Write(plan, output.Out);
         return ExitCodes.Ok;

@@ -26,9 +26,9 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         if (slots is < 1 or > MaxSlots) throw new ArgumentException($"--slots: must be 1-{MaxSlots}, got {slots}");
 
         // Everything about the input is checked before any state is written.
-        var grid = GridFile.Load(settings.Grid, null, output);
-        if (grid is null) return ExitCodes.BadInput;
-        var plan = GridPlanner.Plan(grid);
+        var plan = GridFile.LoadPlan(settings.Grid, null, output);
+        if (plan is null) return ExitCodes.BadInput;
+        var grid = plan.Grid;
         var state = Path.GetFullPath(settings.State ?? RunSettings.DefaultState);
         var outFolder = Path.GetFullPath(settings.Out ?? Path.Combine("aftsweep-out", $"{grid.Name}-{plan.SweepId[..8]}"));
         var engine = new EngineOptions { Store = settings.Store ?? Path.Combine(state, "store"), CpuSlots = slots };

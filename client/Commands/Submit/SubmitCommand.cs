@@ -40,18 +40,9 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Plan before connecting: a bad grid is reported the same whether or not a cluster is up.
-        var grid = GridFile.Load(settings.Grid, settings.MaxTrials, output);
-        if (grid is null) return ExitCodes.BadInput;
-        SweepPlan plan;
-        try
-        {
-            plan = GridPlanner.Plan(grid);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await output.Error.WriteLineAsync($"{Path.GetFullPath(settings.Grid)}: cannot read the grid's files: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        var plan = GridFile.LoadPlan(settings.Grid, settings.MaxTrials, output);
+        if (plan is null) return ExitCodes.BadInput;
+        var grid = plan.Grid;
 
         return await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Runs the paper-reproduction grids in experiments/ through `aftsweep run` and regenerates docs/results.md from the
+# tool's own outputs (results tables and figures), with the command, commit, machine and wall time of each run.
+#
+#   experiments/run.sh                 # the full CPU-scale reproduction (about 1-2 hours on 2 cores)
+#   experiments/run.sh --mini          # the same grids shrunk (1 seed, 4 steps, 48 rows): a smoke test, what CI runs
+#   experiments/run.sh --only text-sst2,image-cifar10
+#
+# Options: --work DIR (state, outputs, logs; default .aftsweep/experiments[-mini]), --doc FILE (default
+# docs/results.md for full runs, <work>/results.md for --mini), --slots N (default 2). Re-running resumes: finished
+# trials are kept in <work>/state and never re-run; grids share that state, so a trial two grids have in common (the
+# same method, lambda, teachers, seed and data) runs once.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mini=0; only=""; slots=2; work=""; doc=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mini) mini=1 ;;
+    --only) only="$2"; shift ;;
+    --slots) slots="$2"; shift ;;
+    --work) work="$2"; shift ;;
+    --doc) doc="$2"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "experiments/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# The order matters only for reuse: the ablation and robustness grids share their aft/kd/stl trials with the main ones.
+grids=(text-sst2 text-rte image-cifar10 ablation-sst2 ablation-cifar10 robustness-cifar10-noise)
+if [ -n "$only" ]; then IFS=',' read -r -a grids <<<"$only"; fi
+for name in "${grids[@]}"; do
+  [ -f "$root/experiments/$name.json" ] || { echo "experiments/run.sh: no grid experiments/$name.json" >&2; exit 2; }
+done
+
+suffix=""; [ "$mini" = 1 ] && suffix="-mini"
+work="${work:-$root/.aftsweep/experiments$suffix}"
+mkdir -p "$work/grids" "$work/out" "$work/logs"
+work="$(cd "$work" && pwd)"
+if [ -z "$doc" ]; then
+  if [ "$mini" = 1 ]; then doc="$work/results.md"; else doc="$root/docs/results.md"; fi
+fi
+
+aftsweep="${AFTSWEEP:-}"
+if [ -z "$aftsweep" ]; then
+  echo "== building the client (Release)"
+  dotnet build -c Release "$root/client" -nologo -v q >"$work/logs/build.log" 2>&1 || { cat "$work/logs/build.log"; exit 2; }
+  aftsweep="dotnet $root/client/bin/Release/net10.0/aftsweep.dll"
+fi
+
+$aftsweep version >"$work/version.txt"
+commit="$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
+git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
+echo "\`$commit\`" >"$work/commit.txt"
+
+# Grids name their data relative to experiments/; the copies we run live elsewhere, so make those paths absolute.
+# --mini keeps every method and combo but one seed, one lambda, 4 steps and 48 rows per split.
+for name in "${grids[@]}"; do
+  filter='def abs: if startswith("/") then . else $base + "/" + . end;
+          .dataset.train |= (if type == "array" then map(abs) else abs end)
+          | .dataset.test |= (if type == "array" then map(abs) else abs end)
+          | del(."$schema")'
+  if [ "$mini" = 1 ]; then
+    filter="$filter"' | .seeds = [0] | .selection.seeds = [0] | .training.steps = 4 | .training.batchSize = 16
+          | .dataset.limit = {"train": 48, "test": 48}
+          | .methods |= map_values(if has("lambdas") then .lambdas |= .[:1] else . end)'
+  fi
+  jq --arg base "$root/experiments" "$filter" "$root/experiments/$name.json" >"$work/grids/$name.json"
+done
+
+runs="$work/runs.tsv"
+printf 'name\tcommand\tseconds\texit\tstarted\n' >"$runs"
+failed=0
+for name in "${grids[@]}"; do
+  echo "== $name"
+  command="aftsweep run experiments/$name.json --state <work>/state --out <work>/out/$name --slots $slots"
+  [ "$mini" = 1 ] && command="$command   (--mini copy of the grid)"
+  started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"; t0=$(date +%s)
+  set +e
+  $aftsweep run "$work/grids/$name.json" --state "$work/state" --out "$work/out/$name" --slots "$slots" \
+    2> >(tee "$work/logs/$name.err" >&2) | tee "$work/logs/$name.out" | grep -v '^\s*$' | tail -n 3
+  code=${PIPESTATUS[0]}
+  set -e
+  seconds=$(( $(date +%s) - t0 ))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$command" "$seconds" "$code" "$started" >>"$runs"
+  echo "   exit $code after ${seconds}s"
+  # 1 = the sweep finished with failed trials: still reported (the tables flag it); 2 or 130 = nothing to report.
+  if [ "$code" != 0 ] && [ "$code" != 1 ]; then failed=1; fi
+done
+
+python3 "$root/experiments/report.py" --work "$work" --doc "$doc" --root "$root" $([ "$mini" = 1 ] && echo --mini)
+echo "== wrote $doc"
+exit $failed

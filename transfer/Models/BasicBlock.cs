@@ -38,9 +38,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.relu(_bn1.forward(_conv1.forward(x)));
-        h = _bn2.forward(_conv2.forward(h));
-        var identity = _downsample is null ? x : _downsample.forward(x);
+        var h = nn.functional.relu(_bn1.call(_conv1.call(x)));
+        h = _bn2.call(_conv2.call(h));
+        var identity = _downsample is null ? x : _downsample.call(x);
         return nn.functional.relu(h.add_(identity)).MoveToOuterDisposeScope();
     }
 

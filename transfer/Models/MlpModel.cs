@@ -28,11 +28,11 @@ public sealed class MlpModel : DownstreamModel
     public override Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.relu(fc1.forward(x.flatten(1)));
-        return nn.functional.relu(fc2.forward(h)).MoveToOuterDisposeScope();
+        var h = nn.functional.relu(fc1.call(x.flatten(1)));
+        return nn.functional.relu(fc2.call(h)).MoveToOuterDisposeScope();
     }
 
-    public override Tensor Head(Tensor features) => head.forward(features);
+    public override Tensor Head(Tensor features) => head.call(features);
 
     protected override void Dispose(bool disposing)
     {

@@ -52,13 +52,13 @@ public sealed class ResNet18Model : DownstreamModel
     public override Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.relu(_bn1.forward(_conv1.forward(x)));
+        var h = nn.functional.relu(_bn1.call(_conv1.call(x)));
         if (!SmallImageStem) h = nn.functional.max_pool2d(h, 3, stride: 2, padding: 1);
-        foreach (var layer in _layers) h = layer.forward(h);
+        foreach (var layer in _layers) h = layer.call(h);
         return h.mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened: (B, 512)
     }
 
-    public override Tensor Head(Tensor features) => _fc.forward(features);
+    public override Tensor Head(Tensor features) => _fc.call(features);
 
     private void InitialiseLikeTorchvision()
     {

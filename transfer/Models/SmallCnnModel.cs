@@ -32,13 +32,13 @@ public sealed class SmallCnnModel : DownstreamModel
     public override Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.max_pool2d(nn.functional.relu(conv1.forward(x)), 2);
-        h = nn.functional.max_pool2d(nn.functional.relu(conv2.forward(h)), 2);
-        h = nn.functional.relu(conv3.forward(h));
+        var h = nn.functional.max_pool2d(nn.functional.relu(conv1.call(x)), 2);
+        h = nn.functional.max_pool2d(nn.functional.relu(conv2.call(h)), 2);
+        h = nn.functional.relu(conv3.call(h));
         return h.mean([2, 3]).MoveToOuterDisposeScope(); // (B, 128)
     }
 
-    public override Tensor Head(Tensor features) => head.forward(features);
+    public override Tensor Head(Tensor features) => head.call(features);
 
     protected override void Dispose(bool disposing)
     {

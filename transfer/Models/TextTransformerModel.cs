@@ -52,12 +52,12 @@ public sealed class TextTransformerModel : DownstreamModel
             throw new ArgumentException($"text-transformer takes at most {MaxLength} tokens per row, got {length}");
         using var scope = NewDisposeScope();
         var padding = x.eq(PadId);                                                             // (B, L) true = ignore
-        var h = _tokens.forward(x) + _positions.forward(_positionIds.narrow(1, 0, length));    // (B, L, E)
+        var h = _tokens.call(x) + _positions.call(_positionIds.narrow(1, 0, length));    // (B, L, E)
         h = _encoder.call(h.transpose(0, 1), null, padding);                                   // (L, B, E)
         return h[0].MoveToOuterDisposeScope();                                                 // (B, E): [CLS]
     }
 
-    public override Tensor Head(Tensor features) => _head.forward(features);
+    public override Tensor Head(Tensor features) => _head.call(features);
 
     protected override void Dispose(bool disposing)
     {

@@ -27,6 +27,12 @@ public static class DeviceSelector
     }
 
     /// <summary>The device as the grid spells it ("cpu", "cuda:0").</summary>
+    /// <summary>Waits for the device's queued work (timings on CUDA measure nothing without it; a no-op on CPU).</summary>
+    public static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+    }
+
     public static string Describe(Device device) =>
         device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, device.index)}" : device.type.ToString().ToLowerInvariant();
 }

@@ -85,6 +85,24 @@ public static class StepBenchmark
             ? t with { RatioToStl = t.MillisecondsPerStep / stl.MillisecondsPerStep } : t).ToList();
     }
 
+    /// <summary>
+    /// Floating-point operations of one training step of the bare model (<see cref="ModelFlops"/>: three forward
+    /// passes' worth, Conv2d and Linear layers only) on this benchmark's inputs; regularisers excluded.
+    /// </summary>
+    public static double ModelTrainingFlopsPerStep(StepBenchmarkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var device = DeviceSelector.Resolve(options.Device);
+        var (shape, inputs) = SyntheticInputs(options, options.BatchSize, device);
+        using var owned = inputs;
+        var spec = new DownstreamSpec { Model = options.Model, Options = options.ModelOptions };
+        using var model = DownstreamModelFactory.Create(spec, shape, options.NumClasses, device, Seed);
+        model.train();
+        using var scope = NewDisposeScope();
+        var batch = inputs.Gather(arange(options.BatchSize, dtype: ScalarType.Int64, device: device));
+        return ModelFlops.ForwardPerExample(model, batch) * ModelFlops.TrainingStepPerForward * options.BatchSize;
+    }
+
     private static StepTiming Measure(StepBenchmarkOptions options, MethodInfo method, InputShape shape, TrainingSet data,
         FeatureMatrix teacher, Device device, CancellationToken cancellationToken)
     {
@@ -141,7 +159,7 @@ public static class StepBenchmark
         }
 
         for (var i = 0; i < options.WarmupSteps; i++) RunStep(i);
-        Synchronize(device);
+        DeviceSelector.Synchronize(device);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -150,16 +168,11 @@ public static class StepBenchmark
             cancellationToken.ThrowIfCancellationRequested();
             RunStep(options.WarmupSteps + i);
         }
-        Synchronize(device);
+        DeviceSelector.Synchronize(device);
         clock.Stop();
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         return new StepTiming(method.Name, options.Steps, clock.Elapsed.TotalSeconds, cpu, null, null);
-    }
-
-    private static void Synchronize(Device device)
-    {
-        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
 
     private static (InputShape Shape, InputTensor Inputs) SyntheticInputs(StepBenchmarkOptions options, int rows, Device device)

@@ -17,6 +17,7 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
     {
         IReadOnlyList<StepTiming> timings;
         string device;
+        StepUtilisation utilisation;
         try
         {
             if (settings.Threads is { } threads)
@@ -39,6 +40,9 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
                     : new Dictionary<string, string>(),
             };
             timings = StepBenchmark.Run(options, cancellationToken);
+            utilisation = new StepUtilisation(
+                StepBenchmark.ModelTrainingFlopsPerStep(options),
+                MatmulPeak.FlopsPerSecond(DeviceSelector.Resolve(settings.Device)));
         }
         catch (ArgumentException e)
         {
@@ -46,12 +50,12 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
             return 2;
         }
 
-        if (settings.Json) WriteJson(settings, device, timings);
-        else WriteTable(settings, device, timings);
+        if (settings.Json) WriteJson(settings, device, timings, utilisation);
+        else WriteTable(settings, device, timings, utilisation);
         return timings.Any(t => t.Error is not null) ? 1 : 0;
     }
 
-    private static void WriteJson(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings)
+    private static void WriteJson(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings, StepUtilisation utilisation)
     {
         var payload = new
         {
@@ -61,6 +65,8 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
             device,
             threads = TorchSharp.torch.get_num_threads(),
             versions = AftSweep.Transfer.LibraryVersions.Current,
+            modelTrainingFlopsPerStep = utilisation.ModelFlopsPerStep,
+            peakMatmulFlopsPerSecond = utilisation.PeakFlopsPerSecond,
             methods = timings.Select(t => new
             {
                 method = t.Method,
@@ -69,30 +75,36 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
                 msPerStep = t.Error is null ? t.MillisecondsPerStep : (double?)null,
                 cpuMsPerStep = t.Error is null ? t.CpuMillisecondsPerStep : (double?)null,
                 ratioToStl = t.RatioToStl,
+                modelFlopsPerSecond = t.Error is null ? utilisation.Achieved(t) : (double?)null,
+                fractionOfPeak = t.Error is null ? utilisation.FractionOfPeak(t) : (double?)null,
                 error = t.Error,
             }),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static void WriteTable(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings)
+    private static void WriteTable(BenchStepSettings settings, string device, IReadOnlyList<StepTiming> timings, StepUtilisation utilisation)
     {
         var console = AnsiConsole.Console;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"bench step: {settings.Model}{(settings.SmallImageStem ? " (small image stem)" : "")}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
-        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl");
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"model: {utilisation.ModelFlopsPerStep / 1e9:F2} GFLOP per training step (3 x forward, conv and linear layers); peak: {utilisation.PeakFlopsPerSecond / 1e9:F1} GFLOP/s (fp32 1024x1024 matmul, same threads)")));
+        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl", "model GFLOP/s", "of peak");
         foreach (var t in timings)
         {
             if (t.Error is not null)
             {
-                table.AddRow(t.Method, "-", "-", "-", Markup.Escape(t.Error));
+                table.AddRow(t.Method, "-", "-", "-", Markup.Escape(t.Error), "-", "-");
                 continue;
             }
             table.AddRow(t.Method,
                 t.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                 t.MillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
                 t.CpuMillisecondsPerStep.ToString("F1", CultureInfo.InvariantCulture),
-                t.RatioToStl is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "-");
+                t.RatioToStl is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "-",
+                (utilisation.Achieved(t) / 1e9).ToString("F1", CultureInfo.InvariantCulture),
+                utilisation.FractionOfPeak(t).ToString("P1", CultureInfo.InvariantCulture));
         }
         console.Write(table);
     }

@@ -27,8 +27,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# The order matters only for reuse: the ablation and robustness grids share their aft/kd/stl trials with the main ones.
-grids=(text-sst2 text-rte image-cifar10 ablation-sst2 ablation-cifar10 robustness-cifar10-noise)
+# The ablation and robustness grids share their aft/kd/stl trials with the main ones (run once, reused). The cheap
+# image grids come before the costlier sentence-pair one, so an interrupted run has reported the most claims.
+grids=(text-sst2 image-cifar10 robustness-cifar10-noise ablation-cifar10 ablation-sst2 text-rte)
 if [ -n "$only" ]; then IFS=',' read -r -a grids <<<"$only"; fi
 for name in "${grids[@]}"; do
   [ -f "$root/experiments/$name.json" ] || { echo "experiments/run.sh: no grid experiments/$name.json" >&2; exit 2; }

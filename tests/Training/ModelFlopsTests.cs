@@ -25,7 +25,8 @@ public sealed class ModelFlopsTests
     [Fact]
     public void MatmulPeak_Cpu_MeasuresAPositiveRate()
     {
-        var rate = MatmulPeak.FlopsPerSecond(TorchSharp.torch.CPU, size: 128, seconds: 0.05);
-        Assert.True(rate > 1e6, $"measured {rate} FLOP/s");
+        var rate = MatmulPeak.Measure(TorchSharp.torch.CPU, size: 128, seconds: 0.05);
+        Assert.True(rate.PerSecond > 1e6, $"measured {rate.PerSecond} FLOP/s");
+        Assert.True(rate.PerCpuSecond > 1e6, $"measured {rate.PerCpuSecond} FLOP per CPU-second");
     }
 }

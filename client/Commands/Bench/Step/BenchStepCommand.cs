@@ -40,9 +40,11 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
                     : new Dictionary<string, string>(),
             };
             timings = StepBenchmark.Run(options, cancellationToken);
+            var resolved = DeviceSelector.Resolve(settings.Device);
             utilisation = new StepUtilisation(
                 StepBenchmark.ModelTrainingFlopsPerStep(options),
-                MatmulPeak.FlopsPerSecond(DeviceSelector.Resolve(settings.Device)));
+                MatmulPeak.Measure(resolved),
+                resolved.type == TorchSharp.DeviceType.CUDA);
         }
         catch (ArgumentException e)
         {
@@ -66,7 +68,9 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
             threads = TorchSharp.torch.get_num_threads(),
             versions = AftSweep.Transfer.LibraryVersions.Current,
             modelTrainingFlopsPerStep = utilisation.ModelFlopsPerStep,
-            peakMatmulFlopsPerSecond = utilisation.PeakFlopsPerSecond,
+            peakMatmulFlopsPerSecond = utilisation.Peak.PerSecond,
+            peakMatmulFlopsPerCpuSecond = utilisation.Peak.PerCpuSecond,
+            utilisationBasis = utilisation.Cuda ? "wall" : "cpu",
             methods = timings.Select(t => new
             {
                 method = t.Method,
@@ -89,8 +93,8 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"bench step: {settings.Model}{(settings.SmallImageStem ? " (small image stem)" : "")}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"model: {utilisation.ModelFlopsPerStep / 1e9:F2} GFLOP per training step (3 x forward, conv and linear layers); peak: {utilisation.PeakFlopsPerSecond / 1e9:F1} GFLOP/s (fp32 1024x1024 matmul, same threads)")));
-        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl", "model GFLOP/s", "of peak");
+            $"model: {utilisation.ModelFlopsPerStep / 1e9:F2} GFLOP per training step (3 x forward, conv and linear layers); peak: {utilisation.PeakFlopsPerSecond / 1e9:F1} GFLOP per {(utilisation.Cuda ? "second" : "CPU-second")} (fp32 1024x1024 matmul, same threads; {utilisation.Peak.PerSecond / 1e9:F1} GFLOP/s wall)")));
+        var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl", utilisation.Cuda ? "model GFLOP/s" : "model GFLOP/cpu-s", "of peak");
         foreach (var t in timings)
         {
             if (t.Error is not null)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs `aftsweep bench step|features|scheduler` and regenerates docs/benchmarks.md from their --json output, with the
+# command, commit, machine and load average of every measurement. Run it on a quiet machine: the numbers are only as
+# good as the machine is idle (the load average is recorded next to each one so a reader can judge).
+#
+#   experiments/bench.sh             # everything (about 10-15 minutes on 2 idle cores)
+#   experiments/bench.sh --quick     # a few steps and trials of each: checks the script, numbers mean little (CI)
+#
+# Options: --work DIR (raw JSON, default .aftsweep/bench[-quick]), --doc FILE (default docs/benchmarks.md, or
+# <work>/benchmarks.md with --quick).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quick=0; work=""; doc=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --work) work="$2"; shift ;;
+    --doc) doc="$2"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "experiments/bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+suffix=""; [ "$quick" = 1 ] && suffix="-quick"
+work="${work:-$root/.aftsweep/bench$suffix}"
+rm -rf "$work"; mkdir -p "$work/json"
+work="$(cd "$work" && pwd)"
+if [ -z "$doc" ]; then
+  if [ "$quick" = 1 ]; then doc="$work/benchmarks.md"; else doc="$root/docs/benchmarks.md"; fi
+fi
+
+aftsweep="${AFTSWEEP:-}"
+if [ -z "$aftsweep" ]; then
+  echo "== building the client (Release)"
+  dotnet build -c Release "$root/client" -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 2; }
+  aftsweep="dotnet $root/client/bin/Release/net10.0/aftsweep.dll"
+fi
+$aftsweep version >"$work/version.txt"
+commit="$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
+git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
+echo "$commit" >"$work/commit.txt"
+
+index="$work/index.tsv"
+printf 'kind\tname\tcommand\tload\tseconds\texit\n' >"$index"
+# bench KIND NAME ARGS...: runs `aftsweep bench KIND ARGS --json` into json/NAME.json and indexes it.
+bench() {
+  local kind="$1" name="$2"; shift 2
+  local load; load="$(cut -d' ' -f1 /proc/loadavg)"
+  echo "== bench $kind $* (load $load)"
+  local t0; t0=$(date +%s)
+  set +e
+  (cd "$work" && $aftsweep bench "$kind" "$@" --json >"$work/json/$name.json" 2>"$work/json/$name.err")
+  local code=$?
+  set -e
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "aftsweep bench $kind $*" "$load" "$(( $(date +%s) - t0 ))" "$code" >>"$index"
+  [ "$code" = 0 ] || { echo "   exit $code:"; tail -n 5 "$work/json/$name.err"; }
+}
+
+if [ "$quick" = 1 ]; then
+  step_steps=2; text_steps=1; rows=4096; repeat=1; teacher_rows=16; trials=(100); silos=(1 2)
+else
+  step_steps=20; text_steps=10; rows=65536; repeat=5; teacher_rows=256; trials=(500 2000 8000); silos=(1 2 4)
+fi
+
+bench step step-cnn-small --model cnn-small --batch 128 --methods stl,aft,kd,rkd --steps "$step_steps" --threads 1
+bench step step-mlp --model mlp --batch 128 --methods stl,aft,kd,rkd,btuning,ft,kernel-kd,aft-rbf --steps $((step_steps * 2)) --threads 1
+bench step step-text-transformer --model text-transformer --batch 64 --methods stl,aft,kd --steps "$text_steps" --threads 1
+bench step step-cnn-small-2threads --model cnn-small --batch 128 --methods stl,aft --steps "$step_steps" --threads 2
+
+bench features features-store --rows "$rows" --dim 512 --repeat "$repeat" --store "$work/store" --cache "$work/cache"
+bench features features-cifar10 --rows 1024 --dim 512 --repeat 1 --store "$work/store" --cache "$work/cache" \
+  --grid "$root/experiments/image-cifar10.json" --teacher-rows "$teacher_rows"
+bench features features-sst2 --rows 1024 --dim 512 --repeat 1 --store "$work/store" --cache "$work/cache" \
+  --grid "$root/experiments/text-sst2.json" --teacher-rows "$((teacher_rows * 4))"
+
+for k in "${silos[@]}"; do
+  for n in "${trials[@]}"; do
+    bench scheduler "scheduler-$k-$n" --trials "$n" --silos "$k"
+  done
+done
+
+python3 "$root/experiments/bench_report.py" --work "$work" --doc "$doc" $([ "$quick" = 1 ] && echo --quick)
+echo "== wrote $doc"
+if grep -qv $'\t0$' <(tail -n +2 "$index"); then echo "some benchmarks failed (see $index)" >&2; exit 1; fi

@@ -18,7 +18,9 @@ public sealed class ResNet18Teacher : ITeacher
     {
         var prep = BundledModels.RequireFile(BundledModels.ResNet18Preprocess);
         var model = BundledModels.RequireFile(BundledModels.ResNet18Model);
-        _runner = new ParallelImageRunner(options.ImageWorkers, () => new ResNet18Worker(SpecString, prep, model));
+        // Read once and shared (read-only) by every worker.
+        var mean = new Lazy<ResNetMeanImage>(() => ResNetMeanImage.Load(SpecString, prep, ResNet18Worker.Size));
+        _runner = new ParallelImageRunner(options.ImageWorkers, () => new ResNet18Worker(SpecString, mean.Value, model));
         _identity = new(() => ModelHash.Identity(SpecString, ModelHash.OfFile(prep), ModelHash.OfFile(model),
             "resize=bilinear-halfpixel-224;pixels=rgb-0-255;prep=ResNetPreprocess.onnx;output=Pooling395_Output_0;pooling=flatten"));
     }

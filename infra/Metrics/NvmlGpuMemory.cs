@@ -13,6 +13,7 @@ public sealed class NvmlGpuMemory
     private const string Library = "libnvidia-ml.so.1";
     private static readonly Lock Gate = new();
     private static bool? _initialised;
+    private bool _hasV2 = true;
 
     private NvmlGpuMemory()
     {
@@ -38,10 +39,27 @@ public sealed class NvmlGpuMemory
         }
     }
 
-    /// <summary>Bytes in use on CUDA device <paramref name="index"/>, or null when NVML cannot read it.</summary>
+    /// <summary>
+    /// Bytes in use on CUDA device <paramref name="index"/>, or null when NVML cannot read it. Read through
+    /// nvmlDeviceGetMemoryInfo_v2, as nvidia-smi does: the v1 call counts the driver's reserved memory as used
+    /// (measured on an H200 with driver 580: 615 MiB "used" on an idle GPU that nvidia-smi shows at 0 MiB).
+    /// Drivers older than v2 (before R510) fall back to v1.
+    /// </summary>
     public long? UsedBytes(int index)
     {
         if (nvmlDeviceGetHandleByIndex_v2((uint)index, out var device) != 0) return null;
+        if (_hasV2)
+        {
+            try
+            {
+                var v2 = new NvmlMemoryV2 { Version = NvmlMemoryV2.StructVersion };
+                if (nvmlDeviceGetMemoryInfo_v2(device, ref v2) == 0) return (long)v2.Used;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _hasV2 = false;
+            }
+        }
         return nvmlDeviceGetMemoryInfo(device, out var memory) == 0 ? (long)memory.Used : null;
     }
 
@@ -61,8 +79,25 @@ public sealed class NvmlGpuMemory
         public ulong Used;
     }
 
+    /// <summary>nvmlMemory_v2_t: version, total, reserved, free, used (the version word is padded to 8 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NvmlMemoryV2
+    {
+        // NVML_STRUCT_VERSION(Memory, 2): sizeof(nvmlMemory_v2_t) | 2 << 24.
+        public const uint StructVersion = 40 | (2u << 24);
+
+        public uint Version;
+        public ulong Total;
+        public ulong Reserved;
+        public ulong Free;
+        public ulong Used;
+    }
+
     [DllImport(Library)]
     private static extern int nvmlInit_v2();
+
+    [DllImport(Library)]
+    private static extern int nvmlDeviceGetMemoryInfo_v2(IntPtr device, ref NvmlMemoryV2 memory);
 
     [DllImport(Library)]
     private static extern int nvmlDeviceGetHandleByIndex_v2(uint index, out IntPtr device);

@@ -22,22 +22,22 @@ public sealed class ToolPackageTests
 
         // --no-build: pack what the test build already compiled (the client is a dependency of this project).
         var pack = await DotnetAsync(RepositoryRoot.Find(), "pack", "client", "--no-build", "-c", configuration, "-o", packages);
-        Assert.True(pack.Code == 0, pack.Output);
+        Assert.True(pack.Code == 0, pack.Diagnostic);
         var package = Assert.Single(Directory.GetFiles(packages, "AftSweep.*.nupkg"));
 
         var install = await DotnetAsync(temp.Path, "tool", "install", "AftSweep", "--tool-path", tools, "--add-source", packages, "--version", VersionOf(package));
-        Assert.True(install.Code == 0, install.Output);
+        Assert.True(install.Code == 0, install.Diagnostic);
 
         var run = await ProcessAsync(Path.Combine(tools, "aftsweep"), temp.Path, "version");
-        Assert.True(run.Code == 0, run.Output);
-        Assert.Matches(@"^aftsweep \d+\.\d+\.\d+", run.Output.Trim());
+        Assert.True(run.Code == 0, run.Diagnostic);
+        Assert.Matches(@"^aftsweep \d+\.\d+\.\d+", run.Stdout.Trim());
     }
 
     private static string VersionOf(string package) => Path.GetFileNameWithoutExtension(package)["AftSweep.".Length..];
 
-    private static Task<(int Code, string Output)> DotnetAsync(string directory, params string[] args) => ProcessAsync("dotnet", directory, args);
+    private static Task<(int Code, string Stdout, string Diagnostic)> DotnetAsync(string directory, params string[] args) => ProcessAsync("dotnet", directory, args);
 
-    private static async Task<(int Code, string Output)> ProcessAsync(string file, string directory, params string[] args)
+    private static async Task<(int Code, string Stdout, string Diagnostic)> ProcessAsync(string file, string directory, params string[] args)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -54,7 +54,8 @@ public sealed class ToolPackageTests
             process.Kill(entireProcessTree: true);
             throw;
         }
-        return (process.ExitCode, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+        var output = await stdout;
+        return (process.ExitCode, output, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}\n{output}\n{await stderr}");
     }
 }
 

@@ -37,6 +37,23 @@ public sealed class SweepClient(IGrainFactory grains)
         return await Sweep(sweepId).GetRecordsAsync();
     }
 
+    /// <summary>
+    /// Every sweep the cluster knows, newest submission first, each with its status and last activity (the latest
+    /// trial finish, else its submission).
+    /// </summary>
+    public async Task<IReadOnlyList<SweepOverview>> ListAsync()
+    {
+        var registered = await grains.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).ListAsync();
+        return await Task.WhenAll(registered.Select(async sweep =>
+        {
+            var grain = Sweep(sweep.SweepId);
+            var status = grain.GetStatusAsync();
+            var records = grain.GetRecordsAsync();
+            var finished = (await records).Select(r => r.FinishedAt).OfType<DateTimeOffset>().DefaultIfEmpty(sweep.SubmittedAt).Max();
+            return new SweepOverview(sweep, await status, finished > sweep.SubmittedAt ? finished : sweep.SubmittedAt);
+        }));
+    }
+
     /// <summary>Re-queues every failed trial, or only <paramref name="trialId"/>; returns how many were re-queued.</summary>
     public Task<int> RetryAsync(string sweepId, string? trialId = null) => Sweep(sweepId).RetryAsync(trialId);
 

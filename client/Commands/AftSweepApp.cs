@@ -75,7 +75,7 @@ public static class AftSweepApp
         config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
         config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
         config.AddCommand<Submit.SubmitCommand>("submit").WithDescription("Validate, plan and submit a grid to a cluster; print the sweep id (--wait: follow it to the end).");
-        config.AddCommand<Status.StatusCommand>("status").WithDescription("A sweep's progress per stage and cell: done/running/pending/failed, throughput, ETA (--watch refreshes).");
+        config.AddCommand<Status.StatusCommand>("status").WithDescription("A sweep's progress per stage and cell: done/running/pending/failed, throughput, ETA (--watch refreshes); without SWEEP, every sweep the cluster knows.");
         config.AddCommand<Trials.TrialsCommand>("trials").WithDescription("A sweep's trials: id, method, lambda, combo, seed, stage, attempts, silo/slot, last error.");
         config.AddCommand<Retry.RetryCommand>("retry").WithDescription("Re-queue a sweep's failed trials (--failed) or one trial (--trial ID).");
         config.AddCommand<Cancel.CancelCommand>("cancel").WithDescription("Cancel a sweep: pending trials dropped, running ones stopped; records kept.");

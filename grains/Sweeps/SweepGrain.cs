@@ -65,6 +65,7 @@ public sealed partial class SweepGrain(
             if (!SameTrials(existing, plan))
                 throw new ArgumentException($"sweep {SweepId}: a different plan is already registered under this id (grid hash collision or changed planner)");
             if (!state.State.Cancelled) await EnqueueUnfinishedAsync();
+            await RegisterAsync(); // idempotent: also lists sweeps submitted before the registry existed
             return new SweepSubmission(SweepId, Created: false, existing.TotalTrialCount);
         }
 
@@ -73,6 +74,7 @@ public sealed partial class SweepGrain(
         BuildTrials(plan);
         state.State = state.State with { Plan = plan, SubmittedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        await RegisterAsync();
         LogSubmitted(logger, SweepId, plan.Grid.Name, plan.TotalTrialCount);
         await EnqueueUnfinishedAsync();
         ReportProgress();
@@ -221,6 +223,10 @@ public sealed partial class SweepGrain(
         if (queued.Count > 0) await EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
     }
+
+    /// <summary>Lists this sweep in the cluster's registry (what `aftsweep status` without an id shows).</summary>
+    private Task RegisterAsync() => GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key)
+        .RegisterAsync(new SweepRegistration(SweepId, state.State.Plan!.Grid.Name, state.State.SubmittedAt ?? time.GetUtcNow()));
 
     private async Task<int> EnqueueUnfinishedAsync()
     {

@@ -7,9 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AftSweep.Tests.ClusterCli;
 
-/// <summary>One real in-process silo (2 slots, short leases) that every test's CLI invocations connect to through its gateway.</summary>
+/// <summary>
+/// A real two-silo cluster in this process (2 slots each, short leases, file grain state and records on disk) that
+/// every test's CLI invocations connect to through both gateways, as a client of a deployed cluster would.
+/// </summary>
 public sealed class CliClusterFixture : IAsyncLifetime
 {
+    public const int SiloCount = 2;
+    public const int SlotsPerSilo = 2;
+
     private readonly TempFolder _state = new();
 
     public ControlledExecutor Executor { get; } = new();
@@ -17,16 +23,16 @@ public sealed class CliClusterFixture : IAsyncLifetime
     public string GridFolder => Path.Combine(_state.Path, "grids");
 
     /// <summary>The arguments that point a verb at this cluster.</summary>
-    public string[] Target => ["--cluster", $"localhost:{Cluster.GatewayPorts[0]}", "--cluster-id", Cluster.ClusterId];
+    public string[] Target => ["--cluster", $"localhost:{string.Join(',', Cluster.GatewayPorts)}", "--cluster-id", Cluster.ClusterId];
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(GridFolder);
         Cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 1,
+            Silos = SiloCount,
             StateFolder = Path.Combine(_state.Path, "state"),
-            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 2 },
+            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = SlotsPerSilo },
             Scheduling = TestClusters.FastScheduling(maxAttempts: 2),
             ConfigureServices = (_, services) => services.AddSingleton<ITrialExecutor>(Executor),
         });
@@ -41,31 +47,8 @@ public sealed class CliClusterFixture : IAsyncLifetime
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _steps = new();
 
-    /// <summary>
-    /// A real grid on the tiny text dataset: stl and kd (lambdas 1 and 10) with one noise teacher, 2 final seeds and 1
-    /// selection seed: 2 selection + 4 final = 6 trials. The dataset name scripts the executor. Trials are content
-    /// addressed and shared between sweeps with the same inputs, so each dataset name gets its own step count.
-    /// </summary>
-    public string WriteGrid(string dataset)
-    {
-        var steps = _steps.GetOrAdd(dataset, _ => 3 + _steps.Count);
-        var data = Path.Combine(AppContext.BaseDirectory, "Grids", "data", "tiny").Replace('\\', '/');
-        var path = Path.Combine(GridFolder, $"{dataset}.json");
-        File.WriteAllText(path, $$"""
-            {
-              "name": "cli-{{dataset}}",
-              "dataset": { "name": "{{dataset}}", "kind": "text", "format": "tsv", "train": "{{data}}/train.tsv", "test": "{{data}}/test.tsv", "text": ["sentence"], "label": "label" },
-              "downstream": { "model": "text-transformer" },
-              "teachers": { "noise": "noise:8" },
-              "combos": [["noise"]],
-              "methods": { "stl": {}, "kd": { "lambdas": [1, 10] } },
-              "seeds": [0, 1],
-              "training": { "steps": {{steps}}, "batchSize": 2, "device": "cpu" },
-              "selection": { "seeds": [0] }
-            }
-            """);
-        return path;
-    }
+    /// <summary>A grid whose dataset name scripts the executor (see <see cref="CliGrids.Write"/>); each name gets its own step count.</summary>
+    public string WriteGrid(string dataset) => CliGrids.Write(GridFolder, dataset, _steps.GetOrAdd(dataset, _ => 3 + _steps.Count));
 
     public async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {

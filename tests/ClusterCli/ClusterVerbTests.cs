@@ -1,13 +1,14 @@
 using System.Text.Json;
 using AftSweep.Client.Cluster;
 using AftSweep.Contracts.Cluster;
+using AftSweep.Tests.EndToEnd;
 
 namespace AftSweep.Tests.ClusterCli;
 
-/// <summary>The cluster verbs through the real command tree against a real in-process silo, output captured.</summary>
+/// <summary>The cluster verbs through the real command tree against a real two-silo cluster, output captured.</summary>
 public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<CliClusterFixture>
 {
-    private const int TrialsPerGrid = 6;
+    private const int TrialsPerGrid = CliGrids.TrialsPerGrid;
 
     private async Task<string> SubmitAsync(string dataset, bool wait, int expectedCode = 0)
     {
@@ -65,6 +66,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Equal(0, code);
         Assert.Contains($"sweep {id} 'cli-status': completed", text);
         Assert.Matches(@"all\s+6\s+0\s+0\s+0\s+6", text);
+        Assert.Matches(@"throughput [0-9.]+ trials/min, ETA 0m00s", text);
 
         var (watchCode, watch, _) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
         Assert.Equal(0, watchCode);
@@ -92,9 +94,18 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains("injected: loss diverged", table);
 
         fixture.Executor.Failing.TryRemove("flaky", out _);
+        var one = failed[0].GetProperty("id").GetString()!;
+        var (oneCode, oneOut, oneErr) = await fixture.RunOnClusterAsync("retry", id, "--trial", one);
+        Assert.True(oneCode == 0, oneErr);
+        Assert.Equal($"re-queued 1 trial of sweep {id}", oneOut.Trim());
+        await WaitUntil(async () => (await fixture.Cluster.Sweeps.GetTrialsAsync(id)).Single(t => t.Spec.Id == one).Status == Contracts.Trials.TrialStatus.Succeeded);
+        var (againCode, _, againErr) = await fixture.RunOnClusterAsync("retry", id, "--trial", one);
+        Assert.Equal(2, againCode);
+        Assert.Contains("is succeeded, not failed", againErr);
+
         var (retryCode, retried, _) = await fixture.RunOnClusterAsync("retry", id, "--failed");
         Assert.Equal(0, retryCode);
-        Assert.Equal($"re-queued {failed.GetArrayLength()} trials of sweep {id}", retried.Trim());
+        Assert.Equal($"re-queued {failed.GetArrayLength() - 1} trial{(failed.GetArrayLength() == 2 ? "" : "s")} of sweep {id}", retried.Trim());
 
         var (watchCode, _, watchErr) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
         Assert.True(watchCode == 0, watchErr);
@@ -109,7 +120,13 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         fixture.Executor.Blocked["stuck"] = true;
         var id = await SubmitAsync("stuck", wait: false);
         var sweeps = fixture.Cluster.Sweeps;
-        await WaitUntil(async () => (await sweeps.GetStatusAsync(id)).Trials.Running > 0);
+        // stl's two final trials and kd's two selection trials are runnable at once: all four slots of both silos fill.
+        await WaitUntil(async () => (await sweeps.GetStatusAsync(id)).Trials.Running == CliClusterFixture.SiloCount * CliClusterFixture.SlotsPerSilo);
+        var running = await JsonAsync("trials", id, "--state", "running");
+        Assert.Equal(["silo0", "silo1"], running.EnumerateArray().Select(t => t.GetProperty("worker").GetString()!.Split('/')[0]).Distinct().Order());
+        var (_, live, _) = await fixture.RunOnClusterAsync("status", id);
+        Assert.Contains($"sweep {id} 'cli-stuck': running", live);
+        Assert.Contains("throughput -, ETA -", live); // nothing finished yet: no rate to extrapolate from
 
         var (code, stdout, _) = await fixture.RunOnClusterAsync("cancel", id);
 
@@ -141,6 +158,76 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         var (jsonCode, json, _) = await fixture.RunOnClusterAsync("results", id, "--format", "json");
         Assert.Equal(0, jsonCode);
         JsonDocument.Parse(json);
+        var (csvCode, csv, _) = await fixture.RunOnClusterAsync("results", id, "--format", "csv");
+        Assert.Equal(0, csvCode);
+        Assert.StartsWith(string.Join(",", AftSweep.Client.Reporting.Formats.CsvReportWriter.Header), csv);
+        Assert.Contains(",stl,", csv);
+        var tex = Path.Combine(fixture.GridFolder, $"{id}.tex");
+        var (texCode, texOut, texErr) = await fixture.RunOnClusterAsync("results", id, "--out", tex);
+        Assert.True(texCode == 0, texErr);
+        Assert.Empty(texOut);
+        Assert.Contains("\\begin{tabular}", File.ReadAllText(tex));
+    }
+
+    [Fact]
+    public async Task Plot_SweepIdOnCluster_WritesPngAndSvg()
+    {
+        var id = await SubmitAsync("plot", wait: true);
+        var png = Path.Combine(fixture.GridFolder, $"{id}.png");
+        var svg = Path.Combine(fixture.GridFolder, $"{id}.svg");
+
+        var (pngCode, _, pngErr) = await fixture.RunOnClusterAsync("plot", id, "--kind", "learning-curves", "--out", png);
+        var (svgCode, _, svgErr) = await fixture.RunOnClusterAsync("plot", id, "--kind", "learning-curves", "--out", svg);
+
+        Assert.True(pngCode == 0, pngErr);
+        Assert.True(svgCode == 0, svgErr);
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], File.ReadAllBytes(png)[..4]);
+        Assert.Equal("svg", System.Xml.Linq.XDocument.Load(svg).Root!.Name.LocalName);
+    }
+
+    [Fact]
+    public async Task Status_NoSweepId_ListsEverySweepNewestFirst()
+    {
+        var older = await SubmitAsync("list-a", wait: true);
+        fixture.Executor.Failing["list-b"] = "injected";
+        var (code, stdout, _) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("list-b"), "--wait");
+        Assert.Equal(1, code);
+        var newer = stdout.Trim();
+
+        var json = await JsonAsync("status");
+        var (textCode, text, textErr) = await fixture.RunOnClusterAsync("status");
+
+        var ids = json.EnumerateArray().Select(s => s.GetProperty("sweepId").GetString()).ToList();
+        Assert.True(ids.IndexOf(newer) >= 0 && ids.IndexOf(newer) < ids.IndexOf(older), string.Join(", ", ids));
+        var started = json.EnumerateArray().Select(s => s.GetProperty("startedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(started.OrderDescending(), started);
+        var a = json.EnumerateArray().Single(s => s.GetProperty("sweepId").GetString() == older);
+        Assert.Equal("cli-list-a", a.GetProperty("name").GetString());
+        Assert.Equal("completed", a.GetProperty("stage").GetString());
+        Assert.Equal(TrialsPerGrid, a.GetProperty("done").GetInt32());
+        Assert.True(a.GetProperty("updatedAt").GetDateTimeOffset() >= a.GetProperty("startedAt").GetDateTimeOffset());
+        var b = json.EnumerateArray().Single(s => s.GetProperty("sweepId").GetString() == newer);
+        Assert.True(b.GetProperty("failed").GetInt32() >= 2, b.ToString()); // kd's selection trials failed, so its stage 2 never ran
+
+        Assert.True(textCode == 0, textErr);
+        Assert.Matches($@"{older}\s+cli-list-a\s+completed\s+6\s+0\s+0\s+0\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d", text);
+        Assert.True(text.IndexOf(newer, StringComparison.Ordinal) < text.IndexOf(older, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Process_StdoutNotATerminal_WatchPrintsPlainProgressLines()
+    {
+        fixture.Executor.Slow["process"] = TimeSpan.FromMilliseconds(700);
+        var id = await SubmitAsync("process", wait: false);
+
+        var (code, stdout, stderr) = await ToolProcess.RunAsync(fixture.GridFolder, ["status", id, "--watch", "--interval", "0.2", .. fixture.Target]);
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.DoesNotContain('\u001b', stdout); // no terminal control codes: a pipe gets plain lines
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.All(lines, l => Assert.Matches($@"^\d\d:\d\d:\d\d {id} (running|completed): \d/6 done, 0 failed, \d running, \d pending; throughput ", l));
+        Assert.Equal(lines.Length, lines.Distinct().Count()); // a line only when something changed
+        Assert.Matches(@"completed: 6/6 done, 0 failed, 0 running, 0 pending; throughput [0-9.]+ trials/min, ETA 0m00s$", lines[^1]);
     }
 
     [Fact]
@@ -174,9 +261,9 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Verbs_BadArguments_Exit2WithoutContactingACluster()
     {
-        var (noSweep, _, noSweepErr) = await fixture.RunAsync("status", "--cluster", "localhost:1");
+        var (noSweep, _, noSweepErr) = await fixture.RunAsync("status", "--watch", "--cluster", "localhost:1");
         Assert.Equal(2, noSweep);
-        Assert.Contains("the cluster does not list its sweeps", noSweepErr);
+        Assert.Contains("--watch: needs a SWEEP", noSweepErr);
 
         var (badCluster, _, badClusterErr) = await fixture.RunAsync("trials", "abc", "--cluster", "UseDevelopmentStorage=true");
         Assert.Equal(2, badCluster);

@@ -7,7 +7,7 @@ namespace AftSweep.Tests.ClusterCli;
 
 /// <summary>
 /// Trials behave by dataset name, so each test's sweep is scripted on its own: datasets in <see cref="Failing"/> fail
-/// at once (not retryable), datasets in <see cref="Blocked"/> run until released; the rest succeed. Counts executions.
+/// at once (not retryable), datasets in <see cref="Blocked"/> run until released, <see cref="Slow"/> ones take longer; the rest succeed. Counts executions.
 /// </summary>
 public sealed class ControlledExecutor : ITrialExecutor
 {
@@ -16,6 +16,8 @@ public sealed class ControlledExecutor : ITrialExecutor
 
     public ConcurrentDictionary<string, string> Failing { get; } = new();
     public ConcurrentDictionary<string, bool> Blocked { get; } = new();
+    /// <summary>Datasets whose trials take this long (so a watcher sees the sweep move).</summary>
+    public ConcurrentDictionary<string, TimeSpan> Slow { get; } = new();
 
     public int Executions(string trialId) => _executions.GetValueOrDefault(trialId);
 
@@ -26,7 +28,7 @@ public sealed class ControlledExecutor : ITrialExecutor
         _executions.AddOrUpdate(spec.Id, 1, (_, n) => n + 1);
         progress?.Report(new TrialProgress(1, 2, 0.7, "train"));
         if (Blocked.ContainsKey(spec.Dataset.Name)) await _release.Task.WaitAsync(cancellationToken);
-        else await Task.Delay(10, cancellationToken);
+        else await Task.Delay(Slow.GetValueOrDefault(spec.Dataset.Name, TimeSpan.FromMilliseconds(10)), cancellationToken);
         if (Failing.TryGetValue(spec.Dataset.Name, out var reason) && spec.Method.NameOf() == "kd") throw new TrialFailedException(reason);
         // Accuracy varies with lambda and seed so lambda selection and the table have something to show.
         var accuracy = 0.6 + 0.01 * (spec.Lambda ?? 0) + 0.001 * spec.Seed;
@@ -41,6 +43,8 @@ public sealed class ControlledExecutor : ITrialExecutor
             Steps = spec.Training.Steps,
             Epochs = 1,
             Device = "cpu",
+            // Two epochs so `plot --kind learning-curves` has a curve to draw.
+            Curve = [new EpochPoint(1, 0.9, 0.9, 0, accuracy - 0.1), new EpochPoint(2, 0.5, 0.5, 0, accuracy)],
         };
     }
 }

@@ -6,13 +6,16 @@ using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Status;
 
-/// <summary>`aftsweep status SWEEP [--watch] [--json]`: per stage and cell done/running/pending/failed, throughput, ETA.</summary>
+/// <summary>
+/// `aftsweep status [SWEEP] [--watch] [--json]`: one sweep per stage and cell (done/running/pending/failed, throughput,
+/// ETA), or without SWEEP every sweep the cluster knows, newest first.
+/// </summary>
 public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand.Settings>
 {
     public sealed class Settings : ClusterSettings
     {
         [CommandArgument(0, "[SWEEP]")]
-        [Description("The sweep id `submit` printed.")]
+        [Description("The sweep id `submit` printed. Omitted: list every sweep the cluster knows, newest first.")]
         public string? Sweep { get; init; }
 
         [CommandOption("--watch")]
@@ -28,19 +31,22 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
         public bool Json { get; init; }
 
         public override ValidationResult Validate() =>
-            Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}") : ValidationResult.Success();
+            Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}")
+            : Watch && string.IsNullOrWhiteSpace(Sweep) ? ValidationResult.Error("--watch: needs a SWEEP to follow (`aftsweep status` without one lists the sweeps)")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(settings.Sweep))
-        {
-            // The cluster keeps no index of sweeps a client can read (the dispatcher persists only active ones, internally).
-            await output.Error.WriteLineAsync("error: SWEEP is required: the cluster does not list its sweeps; pass the id `aftsweep submit GRID` printed (`aftsweep plan GRID --json` shows it too)");
-            return ExitCodes.BadInput;
-        }
         return await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {
+            if (string.IsNullOrWhiteSpace(settings.Sweep))
+            {
+                var list = new SweepList(await sweeps.ListAsync());
+                if (settings.Json) list.WriteJson(output.Out);
+                else list.WriteText(output.Out);
+                return ExitCodes.Ok;
+            }
             if (!settings.Watch)
             {
                 var report = await LoadAsync(sweeps, settings.Sweep);

@@ -56,6 +56,7 @@ public static class PlotFile
     {
         // The SVG canvas writes its document when disposed, so it must go before the stream is closed.
         using var managed = new SKManagedWStream(stream);
+        using (SvgSafeLines.Apply(figure))
         using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, figure.Width, figure.Height), managed))
         {
             Draw(figure, canvas);

@@ -1,0 +1,26 @@
+namespace AftSweep.Contracts.Cluster;
+
+/// <summary>
+/// Every sweep the cluster has been given (one grain, key <see cref="Key"/>), so `aftsweep status` without an id can
+/// list them. Sweep grains register themselves on submission; the list is persisted and survives restarts.
+/// </summary>
+[Alias("aftsweep.ISweepRegistryGrain")]
+public interface ISweepRegistryGrain : IGrainWithStringKey
+{
+    public const string Key = "sweeps";
+
+    /// <summary>Adds the sweep, or keeps the entry it already has (resubmitting does not move its submission time).</summary>
+    [Alias("Register")]
+    Task RegisterAsync(SweepRegistration sweep);
+
+    /// <summary>Every registered sweep, newest submission first.</summary>
+    [Alias("List")]
+    Task<IReadOnlyList<SweepRegistration>> ListAsync();
+}
+
+/// <summary>One registered sweep: its id, the grid's name and when it was first submitted.</summary>
+[GenerateSerializer, Immutable, Alias("aftsweep.SweepRegistration.v1")]
+public sealed record SweepRegistration(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset SubmittedAt);

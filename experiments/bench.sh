@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 suffix=""; [ "$quick" = 1 ] && suffix="-quick"
 work="${work:-$root/.aftsweep/bench$suffix}"
-rm -rf "$work"; mkdir -p "$work/json"
+rm -rf "$work/json" "$work/store" "$work/cache"; mkdir -p "$work/json"
 work="$(cd "$work" && pwd)"
 if [ -z "$doc" ]; then
   if [ "$quick" = 1 ]; then doc="$work/benchmarks.md"; else doc="$root/docs/benchmarks.md"; fi

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AftSweep.Tests.EndToEnd;
+using AftSweep.Tests.Infrastructure;
+
+namespace AftSweep.Tests.Experiments;
+
+/// <summary>
+/// CI's miniature of the reproduction and benchmark scripts (issue: long runs stay out of CI, a miniature keeps the
+/// script working): the same grids at 1 seed / 4 steps / 48 rows through the real tool, and every bench verb briefly.
+/// </summary>
+public sealed class ExperimentScriptsTests : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "aftsweep-experiments-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_work)) Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task RunMini_AllGrids_WritesResultsWithEveryClaimAndFigure()
+    {
+        var doc = Path.Combine(_work, "results.md");
+        var (code, output) = await ScriptAsync("experiments/run.sh", "--mini", "--work", _work, "--doc", doc);
+        Assert.True(code == 0, output);
+
+        var text = await File.ReadAllTextAsync(doc);
+        Assert.Contains("**Miniature run**", text);
+        foreach (var heading in new[] { "### 1. AFT beats STL and KD", "### 2. AFT is robust to noise features", "### 3. AFT tracks linear-probe", "### 4. Ablations" })
+            Assert.Contains(heading, text);
+        foreach (var grid in new[] { "text-sst2", "text-rte", "image-cifar10", "robustness-cifar10-noise", "ablation-sst2", "ablation-cifar10" })
+        {
+            Assert.Contains($"## {grid}", text);
+            // The grid's table is the tool's own results.md, nested under the grid's section.
+            var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work, "out", grid, "results.json")));
+            Assert.NotEmpty(results.RootElement.GetProperty("datasets")[0].GetProperty("main").GetProperty("rows").EnumerateArray());
+            Assert.True(File.Exists(Path.Combine(_work, "results", $"{grid}-learning-curves.png")), grid);
+        }
+        Assert.True(File.Exists(Path.Combine(_work, "results", "robustness-cifar10-noise-noise-robustness.png")));
+        Assert.True(File.Exists(Path.Combine(_work, "results", "text-sst2-lp-correlation.png")));
+        Assert.DoesNotContain("The robustness grid did not run", text);
+
+        // Re-running resumes: every trial is already finished, nothing is trained again.
+        var (again, againOutput) = await ScriptAsync("experiments/run.sh", "--mini", "--work", _work, "--doc", doc, "--only", "text-sst2");
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("resuming sweep", againOutput);
+    }
+
+    [Fact]
+    public async Task BenchQuick_WritesEveryBenchmarkSection()
+    {
+        var doc = Path.Combine(_work, "benchmarks.md");
+        var (code, output) = await ScriptAsync("experiments/bench.sh", "--quick", "--work", _work, "--doc", doc);
+        Assert.True(code == 0, output);
+        var text = await File.ReadAllTextAsync(doc);
+        Assert.Contains("**Quick run**", text);
+        Assert.Contains("## Training step time: AFT vs STL", text);
+        Assert.Contains("| aft |", text);
+        Assert.Contains("## Feature store and teacher extraction", text);
+        Assert.Contains("## Scheduler", text);
+        Assert.Contains("Target with 2 silos", text);
+        Assert.DoesNotContain("No output", text);
+    }
+
+    private static async Task<(int Code, string Output)> ScriptAsync(string script, params string[] args)
+    {
+        var root = RepositoryRoot.Find();
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(root, script));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["AFTSWEEP"] = $"dotnet {ToolProcess.ToolPath()}";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -151,4 +151,3 @@ w("grids/grid-infinity-literal.json", json.dumps(text_grid("inf")).replace('"ste
 w("grids/grid-nan-in-seeds.json", json.dumps(text_grid("nan")).replace('"seeds": [0]', '"seeds": [NaN]'))
 w("grids/grid-bom-and-nul.json", b"\xef\xbb\xbf\x00\x00{}")
 w("grids/grid-empty.json", b"")
-w("grids/grid-utf16.json", json.dumps(text_grid("utf16")).encode("utf-16"))

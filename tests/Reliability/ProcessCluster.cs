@@ -19,8 +19,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly SiloProcess?[] _silos;
     private readonly int[] _ports;
 
-    public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null)
+    public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false)
     {
+        PrimaryWorks = primaryWorks;
         Root = root;
         Workers = workers;
         SlotsPerWorker = slotsPerWorker;
@@ -33,6 +34,8 @@ public sealed class ProcessCluster : IAsyncDisposable
     public int Workers { get; }
     public int SlotsPerWorker { get; }
     public string? TrialTimeout { get; }
+    /// <summary>Silo 0 runs trials too (the soak's three working silos); otherwise it holds grains only.</summary>
+    public bool PrimaryWorks { get; }
     public string ClusterId { get; } = $"rel-{Guid.NewGuid():N}"[..16];
     public string State => Path.Combine(Root, "state");
     public string Store => Path.Combine(Root, "store");
@@ -54,7 +57,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             "--http-port", $"{http}", "--silo-port", $"{port}", "--gateway-port", $"{gateway}", "--primary-silo-port", $"{_ports[1]}",
             "--cluster-id", ClusterId, "--state", State, "--address", "127.0.0.1", "--feature-store", Store,
-            silo == 0 ? "--Workers:Devices=" : "--Workers:Devices=cpu", "--slots-per-device", $"{SlotsPerWorker}",
+            silo == 0 && !PrimaryWorks ? "--Workers:Devices=" : "--Workers:Devices=cpu", "--slots-per-device", $"{SlotsPerWorker}",
             "--FastFailureDetection=true", "--Scheduling:LeaseDuration=00:00:03", "--Scheduling:HeartbeatInterval=00:00:00.500",
             "--Scheduling:LongPollWait=00:00:00.500", "--Scheduling:ExpiryCheckInterval=00:00:00.250", "--Scheduling:ResyncInterval=00:00:02",
             "--Engine:TorchThreads=1",

@@ -36,20 +36,16 @@ public sealed class SecurityDefaultsTests
         Assert.Equal(IPAddress.Loopback.ToString(), new ClusterConnectionOptions().Address);
     }
 
-    [Theory]
-    [InlineData("status")]
-    [InlineData("trials")]
-    [InlineData("cancel")]
-    public async Task ClusterVerb_AzureConnectionStringThatFails_NeverPrintsTheKey(string verb)
+    [Fact]
+    public async Task ClusterVerb_AzureConnectionStringThatFails_NeverPrintsTheKeyEvenVerbose()
     {
-        var quiet = await CliRun.InvokeAsync(verb, "0123456789abcdef0123456789abcdef", "--cluster", $"azure:{ConnectionString}");
-        var verbose = await CliRun.InvokeAsync(verb, "0123456789abcdef0123456789abcdef", "--cluster", $"azure:{ConnectionString}", "--verbose");
+        // --verbose prints the whole exception chain (the Azure SDK's included): the most a failure can say.
+        var run = await CliRun.InvokeAsync("status", "0123456789abcdef0123456789abcdef", "--cluster", $"azure:{ConnectionString}", "--verbose");
 
-        Assert.NotEqual(ExitCodes.Ok, quiet.ExitCode);
-        Assert.False(string.IsNullOrWhiteSpace(quiet.Error));
-        Assert.DoesNotContain(Secret, quiet.Out + quiet.Error);
-        Assert.DoesNotContain(Secret, verbose.Out + verbose.Error);
-        Assert.DoesNotContain(Secret[..12], verbose.Out + verbose.Error);
+        Assert.NotEqual(ExitCodes.Ok, run.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(run.Error));
+        Assert.DoesNotContain(Secret, run.Out + run.Error);
+        Assert.DoesNotContain(Secret[..12], run.Out + run.Error);
     }
 
     [Fact]

@@ -20,13 +20,13 @@ public sealed class SiloKillTests
     private static string Grid(string folder, string name, int steps) => TinyGrids.Write(folder, name,
         teachers: new { noise = "noise:512" }, combos: new[] { new[] { "noise" } },
         methods: new Dictionary<string, object> { ["stl"] = new { }, ["kd"] = new { lambdas = new[] { 1.0 } } },
-        seeds: [0, 1, 2, 3], steps: steps);
+        seeds: [0, 1, 2], steps: steps);
 
     [Fact]
     public async Task KillWorker_MidExtractionMidTrialAndMidWrite_SweepCompletesEveryTrialOnce()
     {
         using var temp = new TempDirectory("aftsweep-rel-");
-        var grid = Grid(temp.Path, "rel-kill", steps: 300);
+        var grid = Grid(temp.Path, "rel-kill", steps: 200);
         await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 1, slotsPerWorker: 2);
         await cluster.StartAllAsync();
 
@@ -67,7 +67,7 @@ public sealed class SiloKillTests
     public async Task ClientKilledDuringSubmit_ThenFullClusterRestartMidSweep_NoDuplicatesAndNoFinishedTrialRerun()
     {
         using var temp = new TempDirectory("aftsweep-rel-");
-        var grid = Grid(temp.Path, "rel-restart", steps: 300);
+        var grid = Grid(temp.Path, "rel-restart", steps: 200);
         var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 1, slotsPerWorker: 2);
         try
         {
@@ -81,11 +81,11 @@ public sealed class SiloKillTests
             var sweepId = json.GetProperty("sweepId").GetString()!;
             var total = json.GetProperty("totalTrials").GetInt32();
 
-            await ProcessCluster.WaitUntilAsync(() => cluster.RecordFiles(sweepId) >= 3, "a few trials to finish", SweepLimit);
+            await ProcessCluster.WaitUntilAsync(() => cluster.RecordFiles(sweepId) >= 2, "a few trials to finish", SweepLimit);
             cluster.Kill(1);
             cluster.Kill(0);
             var finished = Directory.GetFiles(Path.Combine(cluster.RecordsFolder, sweepId)).ToDictionary(f => f, File.ReadAllText);
-            Assert.InRange(finished.Count, 3, total - 1);
+            Assert.InRange(finished.Count, 2, total - 1);
 
             await cluster.StartAllAsync();
             var resubmit = await CliRun.InvokeAsync(["submit", grid, "--json", .. cluster.Target]);

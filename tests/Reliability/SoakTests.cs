@@ -43,17 +43,31 @@ public sealed class SoakTests(ITestOutputHelper log)
         var random = new Random(9);
         var kills = 0;
         var limit = TimeSpan.FromSeconds(Setting("AFTSWEEP_SOAK_LIMIT_S", 3600));
+        // Kill on the clock, not after each restart: a silo restarts in the background while the next interval runs.
+        var restarts = new List<Task>();
+        var starting = new HashSet<int>();
         while (cluster.RecordFiles(sweepId) < trials && clock.Elapsed < limit)
         {
             var next = clock.Elapsed + killEvery;
             while (clock.Elapsed < next && cluster.RecordFiles(sweepId) < trials) await Task.Delay(250);
             if (cluster.RecordFiles(sweepId) >= trials) break;
-            var victim = 1 + random.Next(cluster.Workers);
-            cluster.Kill(victim);
-            kills++;
-            log.WriteLine($"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordFiles(sweepId)} records");
-            await cluster.StartAsync(victim);
+            lock (starting)
+            {
+                var candidates = Enumerable.Range(1, cluster.Workers).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
+                if (candidates.Count == 0) continue;
+                var victim = candidates[random.Next(candidates.Count)];
+                cluster.Kill(victim);
+                starting.Add(victim);
+                kills++;
+                log.WriteLine($"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordFiles(sweepId)} records");
+                restarts.Add(Task.Run(async () =>
+                {
+                    await cluster.StartAsync(victim);
+                    lock (starting) starting.Remove(victim);
+                }));
+            }
         }
+        await Task.WhenAll(restarts);
         var status = await cluster.WaitForCompletionAsync(sweepId, TimeSpan.FromMinutes(5));
         clock.Stop();
 

@@ -25,6 +25,7 @@ public static class SiloHostExtensions
         ["--devices"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.Devices)}",
         ["--slots-per-device"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.SlotsPerDevice)}",
         ["--max-attempts"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.MaxAttempts)}",
+        ["--trial-timeout"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.TrialTimeout)}",
         ["--feature-store"] = $"{EngineOptions.Section}:{nameof(EngineOptions.Store)}",
         ["--http-port"] = "Http:Port",
     };

@@ -10,7 +10,13 @@ public static class GridFile
     {
         var options = maxTrials is { } cap ? GridParserOptions.Default with { MaxTrials = cap } : GridParserOptions.Default;
         var result = GridParser.ParseFile(path, options);
-        if (result.IsValid) return result.Spec;
+        if (result.IsValid)
+        {
+            if (GridContent.Check(result.Spec!) is not { } problem) return result.Spec;
+            output.Error.WriteLine(problem);
+            output.Error.WriteLine($"{Path.GetFullPath(path)}: the grid's files cannot be used, nothing done");
+            return null;
+        }
         foreach (var problem in result.Problems) output.Error.WriteLine(problem);
         output.Error.WriteLine($"{Path.GetFullPath(path)}: {result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}, nothing done");
         return null;

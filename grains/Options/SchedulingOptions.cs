@@ -20,6 +20,11 @@ public sealed class SchedulingOptions
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How often the dispatcher asks sweeps it holds no work for to re-queue what they still miss.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A trial still running this long after its slot started it fails with reason "timeout" (not retried; `retry`
+    /// re-queues it) and the slot moves on even if the trial ignores cancellation. Zero: no limit.
+    /// </summary>
+    public TimeSpan TrialTimeout { get; set; } = TimeSpan.Zero;
 }
 
 public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOptions>
@@ -35,6 +40,7 @@ public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOpti
             errors.Add($"{SchedulingOptions.Section}:{nameof(o.LongPollWait)}: must be between 0 and 20 s (under the grain call timeout)");
         if (o.ExpiryCheckInterval <= TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.ExpiryCheckInterval)}: must be positive");
         if (o.ResyncInterval <= TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.ResyncInterval)}: must be positive");
+        if (o.TrialTimeout < TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.TrialTimeout)}: must be zero (no limit) or positive, got {o.TrialTimeout}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -90,11 +90,22 @@ public sealed partial class WorkerSlot(
         var meter = new SlotProgressMeter(metrics, device, worker, item);
         var work = Task.Run(() => ExecuteAsync(item, progress, cts.Token), CancellationToken.None);
         var abandoned = false;
+        var timedOut = false;
+        var limit = item.Kind == WorkKind.Trial && options.TrialTimeout > TimeSpan.Zero ? options.TrialTimeout : Timeout.InfiniteTimeSpan;
         while (!work.IsCompleted)
         {
-            var tick = Task.Delay(lease.HeartbeatInterval, stopping);
+            var wait = limit == Timeout.InfiniteTimeSpan ? lease.HeartbeatInterval : Min(lease.HeartbeatInterval, limit - clock.Elapsed);
+            var tick = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stopping);
             await Task.WhenAny(work, tick).ConfigureAwait(false);
             if (work.IsCompleted) break;
+            if (limit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limit && !stopping.IsCancellationRequested)
+            {
+                // Past the per-trial limit: cancel it and free the slot now, even if the trial never observes cancellation.
+                cts.Cancel();
+                timedOut = true;
+                _ = work.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                break;
+            }
             if (stopping.IsCancellationRequested)
             {
                 // Silo stopping: leave the lease to expire so the work is re-queued on another silo.
@@ -112,6 +123,16 @@ public sealed partial class WorkerSlot(
                 abandoned = true;
                 break;
             }
+        }
+
+        if (timedOut)
+        {
+            LogTimedOut(logger, worker, item.Key, limit.TotalSeconds);
+            var failure = WorkOutcome.Failure(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"timeout: still running after {limit.TotalSeconds:0.###} s ({SchedulingOptions.Section}:{nameof(SchedulingOptions.TrialTimeout)})"), retryable: false);
+            meter.Finish(failure);
+            await CommitAsync(lease, failure, clock, stopping);
+            return;
         }
 
         WorkOutcome outcome;
@@ -214,6 +235,8 @@ public sealed partial class WorkerSlot(
         }
     }
 
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     private static async Task Delay(TimeSpan delay, CancellationToken stopping)
     {
         try
@@ -233,6 +256,9 @@ public sealed partial class WorkerSlot(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slot {Worker}: stopped {Key} ({Reply})")]
     private static partial void LogStopped(ILogger logger, string worker, string key, string reply);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Worker}: {Key} ran past the trial timeout ({Seconds} s) and was failed")]
+    private static partial void LogTimedOut(ILogger logger, string worker, string key, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slot {Worker}: commit of {Key} refused as stale")]
     private static partial void LogStale(ILogger logger, string worker, string key);

@@ -33,6 +33,16 @@ public sealed class ClusterConnectionOptions
     /// <summary>Azure clustering and storage. A secret: never logged or printed.</summary>
     public string? AzureStorageConnectionString { get; set; }
     public string AzureClusteringTable { get; set; } = "AftSweepCluster";
+    /// <summary>
+    /// Mutual TLS between silos and clients: a PKCS#12 (.pfx) file with the cluster certificate and its private key.
+    /// Every silo and client presents it and accepts only peers presenting it (or one in <see cref="TlsAllowedThumbprints"/>).
+    /// Unset: plain TCP (loopback-only deployments). See docs/reliability.md.
+    /// </summary>
+    public string? TlsCertificate { get; set; }
+    /// <summary>The .pfx password, if any. A secret: never logged or printed.</summary>
+    public string? TlsCertificatePassword { get; set; }
+    /// <summary>Further certificate thumbprints (SHA-1 hex) a peer may present, e.g. while rotating certificates.</summary>
+    public string[] TlsAllowedThumbprints { get; set; } = [];
 
     public IReadOnlyList<int> ClientGatewayPorts => GatewayPorts.Length > 0 ? GatewayPorts : [GatewayPort];
 
@@ -54,6 +64,8 @@ public sealed class ClusterConnectionOptionsValidator : IValidateOptions<Cluster
         }
         if (o.Clustering == ClusteringMode.Azure && string.IsNullOrWhiteSpace(o.AzureStorageConnectionString))
             errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.AzureStorageConnectionString)}: required with Azure clustering");
+        if (o.TlsCertificate is { Length: > 0 } cert && !File.Exists(cert))
+            errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.TlsCertificate)}: file not found: {Path.GetFullPath(cert)}");
         if (string.IsNullOrWhiteSpace(o.ClusterId)) errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.ClusterId)}: must not be empty");
         if (string.IsNullOrWhiteSpace(o.ServiceId)) errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.ServiceId)}: must not be empty");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -15,6 +15,7 @@ public static class OrleansHostingExtensions
     public static ISiloBuilder UseAftSweepClustering(this ISiloBuilder builder, ClusterConnectionOptions options)
     {
         ClusterConnectionOptionsValidator.ThrowIfInvalid(options);
+        builder.UseAftSweepTls(options);
         if (options.Clustering == ClusteringMode.Localhost)
         {
             var primary = options.SiloPort == options.PrimarySiloPort ? null : new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort);
@@ -37,6 +38,7 @@ public static class OrleansHostingExtensions
     public static IClientBuilder UseAftSweepClustering(this IClientBuilder builder, ClusterConnectionOptions options)
     {
         ClusterConnectionOptionsValidator.ThrowIfInvalid(options);
+        builder.UseAftSweepTls(options);
         if (options.Clustering == ClusteringMode.Localhost)
             return builder.UseLocalhostClustering(options.ClientGatewayPorts.ToArray(), options.ServiceId, options.ClusterId);
 

@@ -12,6 +12,9 @@ public static class ClusterTarget
     public const string EnvironmentVariable = "AFTSWEEP_CLUSTER";
     public const string ClusterIdVariable = "AFTSWEEP_CLUSTER_ID";
     public const string Default = "localhost";
+    /// <summary>The cluster's TLS certificate (.pfx) and its password, when the silos run with TLS on.</summary>
+    public const string TlsCertificateVariable = "AFTSWEEP_TLS_CERT";
+    public const string TlsPasswordVariable = "AFTSWEEP_TLS_CERT_PASSWORD";
 
     /// <exception cref="ArgumentException">The spec is not one of the forms above (the message never repeats a connection string).</exception>
     public static ClusterConnectionOptions Resolve(string? cluster, string? clusterId)
@@ -20,6 +23,8 @@ public static class ClusterTarget
         var id = FirstNonEmpty(clusterId, Environment.GetEnvironmentVariable(ClusterIdVariable)) ?? "aftsweep";
         var options = Parse(spec.Trim());
         options.ClusterId = id;
+        options.TlsCertificate = FirstNonEmpty(Environment.GetEnvironmentVariable(TlsCertificateVariable));
+        options.TlsCertificatePassword = FirstNonEmpty(Environment.GetEnvironmentVariable(TlsPasswordVariable));
         ClusterConnectionOptionsValidator.ThrowIfInvalid(options);
         return options;
     }

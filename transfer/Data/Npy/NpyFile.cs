@@ -26,9 +26,10 @@ public static class NpyFile
     {
         var (header, bytes) = Read(path);
         CheckMatrixHeader(header, path);
+        // Length first: a header may declare any shape, and only one that matches the file is worth converting.
+        CheckLength(path, header, bytes.Length);
         var rows = checked((int)header.Shape[0]);
         var dim = checked((int)header.Shape[1]);
-        CheckLength(path, header, bytes.Length);
         var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(header.DataOffset, checked(rows * dim * 4))).ToArray();
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian hosts are not supported");
         return (rows, dim, values);
@@ -95,7 +96,15 @@ public static class NpyFile
 
     private static void CheckLength(string path, NpyHeader header, long fileLength)
     {
-        var expected = header.DataOffset + header.Count * header.ItemSize;
+        long expected;
+        try
+        {
+            expected = checked(header.DataOffset + header.Count * header.ItemSize);
+        }
+        catch (OverflowException)
+        {
+            throw new DatasetException(path, null, $"shape {header.ShapeText} of '{header.Descr}' is larger than any file can hold (the header is corrupt)");
+        }
         if (fileLength != expected)
             throw new DatasetException(path, null,
                 $"is {fileLength} bytes: expected {expected} for shape {header.ShapeText} of '{header.Descr}' (truncated or padded data)");

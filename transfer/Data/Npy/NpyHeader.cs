@@ -14,7 +14,7 @@ public sealed partial record NpyHeader(string Descr, bool FortranOrder, long[] S
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
+    public long Count => Shape.Aggregate(1L, (a, b) => checked(a * b));
 
     /// <summary>Bytes per element of <see cref="Descr"/> ("&lt;f4" is 4), or 0 for a type this project does not read.</summary>
     public int ItemSize => Descr.Length >= 3 && int.TryParse(Descr[2..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;

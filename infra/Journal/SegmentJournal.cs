@@ -25,6 +25,8 @@ public sealed class SegmentJournal : IDisposable
     private readonly Dictionary<string, Entry> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Segment> _segments = new(StringComparer.Ordinal);
     private List<Pending> _pending = [];
+    private List<string>? _listed;
+    private DateTime _listedAt;
     private bool _flushing;
     private Segment? _own;
     private bool _disposed;
@@ -109,10 +111,18 @@ public sealed class SegmentJournal : IDisposable
     /// <summary>Reads what other writers appended since the last look (new segments, grown tails).</summary>
     public void Refresh()
     {
-        if (!System.IO.Directory.Exists(_directory)) return;
         lock (_refreshGate)
         {
-            foreach (var path in System.IO.Directory.EnumerateFiles(_directory, "*" + Extension))
+            // Listing the folder only when its entries changed (a new segment) keeps a read to a few fstat calls.
+            var stamp = System.IO.Directory.GetLastWriteTimeUtc(_directory);
+            if (stamp.Year < 1700) return; // no such folder yet
+            if (stamp != _listedAt || _listed is null)
+            {
+                _listed = System.IO.Directory.EnumerateFiles(_directory, "*" + Extension).ToList();
+                // A segment created within the clock's resolution of the listing may be missed: list again next time.
+                _listedAt = DateTime.UtcNow - stamp < TimeSpan.FromSeconds(1) ? default : stamp;
+            }
+            foreach (var path in _listed)
             {
                 Segment? segment;
                 lock (_gate)

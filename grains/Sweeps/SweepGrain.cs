@@ -2,6 +2,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
+using AftSweep.Grains.Features;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;
@@ -19,9 +20,17 @@ public sealed partial class SweepGrain(
     IFinalTrialFactory finalTrials,
     TimeProvider time,
     AftSweepMetrics metrics,
+    IServiceProvider services,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private const int EnqueueChunk = 1000;
+    private static readonly TimeSpan FeaturePoll = TimeSpan.FromMilliseconds(250);
+
+    // Feature sets are prepared where slots can extract them (the engine registers the runner); elsewhere (benchmarks,
+    // scripted tests) trials are queued at once and the executor finds its own features.
+    private readonly bool _prepareFeatures = services.GetService(typeof(IFeatureExtractionRunner)) is not null;
+    private readonly Dictionary<string, FeatureSetPhase> _featureSets = new(StringComparer.Ordinal);
+    private IGrainTimer? _featureTimer;
 
     private readonly Dictionary<string, TrialSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _cellOf = new(StringComparer.Ordinal);
@@ -218,20 +227,71 @@ public sealed partial class SweepGrain(
             LogLambdaChosen(logger, SweepId, cell.Key, choice.Lambda, choice.MeanHoldoutAccuracy);
             foreach (var spec in AddFinals(cell, choice.Lambda)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
         }
+        queued.RemoveAll(item => !FeaturesReady(item.Trial!));
         if (queued.Count > 0) await EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
     }
 
     private async Task<int> EnqueueUnfinishedAsync()
     {
-        var items = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
-        if (items.Count == 0)
+        await EnsureFeaturesAsync();
+        var unfinished = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).ToList();
+        var items = unfinished.Where(FeaturesReady).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
+        if (unfinished.Count == 0)
         {
             if (Phase() == SweepPhase.Completed) await ForgetAsync();
             return 0;
         }
-        return await EnqueueAsync(items);
+        return items.Count == 0 ? 0 : await EnqueueAsync(items);
     }
+
+    /// <summary>
+    /// Asks the feature-set grain of every (teacher, dataset, split) the sweep needs to make sure its features exist
+    /// (single flight: the first ask queues the extraction, later ones join it). Until every set is done a timer
+    /// polls them and queues the trials whose sets are. A set that failed lets its trials run (and fail with the
+    /// executor's own error, kept in their records) rather than hold the sweep forever.
+    /// </summary>
+    private async Task EnsureFeaturesAsync()
+    {
+        if (!_prepareFeatures || state.State.Cancelled) return;
+        var waiting = false;
+        foreach (var request in SweepFeaturePlan.For(state.State.Plan!))
+        {
+            if (_featureSets.GetValueOrDefault(request.Key) is FeatureSetPhase.Ready or FeatureSetPhase.Failed) continue;
+            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(request.Key).EnsureAsync(request);
+            _featureSets[request.Key] = status.Phase;
+            if (status.Phase == FeatureSetPhase.Failed) LogFeaturesFailed(logger, SweepId, request.Shards[0].Teacher.Spec, request.Shards[0].Split, string.Join("; ", status.Errors));
+            waiting |= status.Phase is FeatureSetPhase.Missing or FeatureSetPhase.Extracting;
+        }
+        if (waiting && _featureTimer is null)
+        {
+            _featureTimer = this.RegisterGrainTimer(PollFeaturesAsync, new GrainTimerCreationOptions { DueTime = FeaturePoll, Period = FeaturePoll, KeepAlive = true });
+        }
+    }
+
+    private async Task PollFeaturesAsync(CancellationToken cancellationToken)
+    {
+        var pending = SweepFeaturePlan.For(state.State.Plan!).Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
+        var changed = false;
+        foreach (var request in pending)
+        {
+            var key = request.Key;
+            // Ensure, not just status: it re-queues shards a failed dispatcher forgot (idempotent for queued or leased ones).
+            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(key).EnsureAsync(request);
+            if (status.Phase == _featureSets[key]) continue;
+            _featureSets[key] = status.Phase;
+            changed = true;
+        }
+        if (_featureSets.Values.All(p => p is FeatureSetPhase.Ready or FeatureSetPhase.Failed) || state.State.Cancelled)
+        {
+            _featureTimer?.Dispose();
+            _featureTimer = null;
+        }
+        if (changed && !state.State.Cancelled) await EnqueueUnfinishedAsync();
+    }
+
+    private bool FeaturesReady(TrialSpec spec) =>
+        !_prepareFeatures || SweepFeaturePlan.KeysFor(spec).All(k => _featureSets.GetValueOrDefault(k) is FeatureSetPhase.Ready or FeatureSetPhase.Failed);
 
     private async Task<int> EnqueueAsync(List<WorkItem> items)
     {
@@ -412,6 +472,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: cell {Cell} has no successful selection trial; stage 2 waits for a retry")]
     private static partial void LogSelectionFailed(ILogger logger, string sweepId, string cell);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {SweepId}: features of teacher {Teacher} on split {Split} failed ({Errors}); its trials run and fail with their own errors")]
+    private static partial void LogFeaturesFailed(ILogger logger, string sweepId, string teacher, string split, string errors);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} cancelled ({Trials} unfinished trials)")]
     private static partial void LogCancelled(ILogger logger, string sweepId, int trials);

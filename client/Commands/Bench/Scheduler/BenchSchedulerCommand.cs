@@ -33,6 +33,10 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         [Description("Worker slots per silo (default 4).")]
         public int Slots { get; init; } = 4;
 
+        [CommandOption("--fsync")]
+        [Description("fsync every group-committed journal batch (survives power loss, not only a process crash).")]
+        public bool Fsync { get; init; }
+
         [CommandOption("--json")]
         [Description("Machine-readable output.")]
         public bool Json { get; init; }
@@ -73,6 +77,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         {
             Silos = settings.Silos,
             StateFolder = folder,
+            FlushToDisk = settings.Fsync,
             Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = settings.Slots },
             Scheduling = new SchedulingOptions { LongPollWait = TimeSpan.FromSeconds(1) },
             ConfigureLogging = Environment.GetEnvironmentVariable("AFTSWEEP_BENCH_LOG") is { Length: > 0 } level
@@ -103,7 +108,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         return new BenchSchedulerResult(
             settings.Trials, settings.Silos, settings.Slots, seconds, settings.Trials / seconds, p50, p99,
             acceptedCount, other, status.Trials.Succeeded, status.Cells.Count(c => c.Choice is not null),
-            status.Phase == SweepPhase.Completed && status.Trials.Succeeded == settings.Trials, cpuMs, load);
+            status.Phase == SweepPhase.Completed && status.Trials.Succeeded == settings.Trials, cpuMs, load, settings.Fsync);
     }
 
     /// <summary>The 1-minute load average when the run started (Linux), so numbers from a busy machine are read as such.</summary>
@@ -122,11 +127,11 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
 
 public sealed record BenchSchedulerResult(
     int Trials, int Silos, int SlotsPerSilo, double Seconds, double TrialsPerSecond, double LeaseToCommitP50Ms, double LeaseToCommitP99Ms,
-    int AcceptedCommits, int OtherCommits, int Succeeded, int CellsDecided, bool Completed, double CpuMsPerTrial, double LoadAverage)
+    int AcceptedCommits, int OtherCommits, int Succeeded, int CellsDecided, bool Completed, double CpuMsPerTrial, double LoadAverage, bool Fsync)
 {
     public string ToText() => string.Create(CultureInfo.InvariantCulture,
         $"""
-        scheduler bench: {Trials} no-op trials, {Silos} silo(s) x {SlotsPerSilo} slot(s), file grain storage + folder records
+        scheduler bench: {Trials} no-op trials, {Silos} silo(s) x {SlotsPerSilo} slot(s), journaled grain state + records{(Fsync ? " (fsync per batch)" : "")}
           wall            {Seconds:0.000} s
           throughput      {TrialsPerSecond:0} trials/s
           lease->commit   p50 {LeaseToCommitP50Ms:0.00} ms, p99 {LeaseToCommitP99Ms:0.00} ms

@@ -16,6 +16,7 @@ namespace AftSweep.Grains.Sweeps;
 /// </summary>
 public sealed partial class SweepGrain(
     [PersistentState("sweep", StorageNames.State)] IPersistentState<SweepState> state,
+    [PersistentState("sweepplan", StorageNames.State)] IPersistentState<SweepPlanState> planState,
     IRecordStore records,
     IFinalTrialFactory finalTrials,
     TimeProvider time,
@@ -44,12 +45,22 @@ public sealed partial class SweepGrain(
     private long _baselineAt;
 
     private string SweepId => this.GetPrimaryKeyString();
+    /// <summary>The plan: its own state since v2; sweeps persisted before that kept it in <see cref="SweepState.Plan"/>.</summary>
+    private SweepPlan? Plan => planState.State.Plan ?? state.State.Plan;
     private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Plan is null) return;
-        BuildTrials(state.State.Plan);
+        if (Plan is null) return;
+        if (planState.State.Plan is null)
+        {
+            // Moves a plan persisted by an earlier version into its own state, so later choice writes stay small.
+            planState.State = new SweepPlanState { Plan = state.State.Plan };
+            await planState.WriteStateAsync();
+            state.State = state.State with { Plan = null };
+            await state.WriteStateAsync();
+        }
+        BuildTrials(Plan);
         await foreach (var record in records.ReadAllAsync(SweepId, cancellationToken))
             Accept(record);
         if (state.State.Cancelled) return;
@@ -60,7 +71,7 @@ public sealed partial class SweepGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.State.Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
+        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
         return Task.CompletedTask;
     }
 
@@ -69,7 +80,7 @@ public sealed partial class SweepGrain(
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.SweepId != SweepId)
             throw new ArgumentException($"plan.sweepId: '{plan.SweepId}' does not match the sweep it was submitted to ('{SweepId}')");
-        if (state.State.Plan is { } existing)
+        if (Plan is { } existing)
         {
             if (!SameTrials(existing, plan))
                 throw new ArgumentException($"sweep {SweepId}: a different plan is already registered under this id (grid hash collision or changed planner)");
@@ -80,7 +91,11 @@ public sealed partial class SweepGrain(
         var duplicate = plan.Cells.SelectMany(c => c.SelectionTrials).GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"plan.cells: trial {duplicate.Key} appears {duplicate.Count()} times");
         BuildTrials(plan);
-        state.State = state.State with { Plan = plan, SubmittedAt = time.GetUtcNow() };
+        // The plan (every trial spec: megabytes for a big grid) is written once, apart from the small state that
+        // changes as cells choose their lambda.
+        planState.State = new SweepPlanState { Plan = plan };
+        await planState.WriteStateAsync();
+        state.State = state.State with { Plan = null, SubmittedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         LogSubmitted(logger, SweepId, plan.Grid.Name, plan.TotalTrialCount);
         await EnqueueUnfinishedAsync();
@@ -90,7 +105,7 @@ public sealed partial class SweepGrain(
 
     public async Task<SweepStatus> GetStatusAsync()
     {
-        if (state.State.Plan is not { } plan)
+        if (Plan is not { } plan)
         {
             var none = new TrialCounts(0, 0, 0, 0, 0, 0, 0);
             return new SweepStatus { SweepId = SweepId, Phase = SweepPhase.NotSubmitted, Trials = none, Selection = none, Final = none };
@@ -142,7 +157,7 @@ public sealed partial class SweepGrain(
         await Dispatcher.CancelSweepAsync(SweepId);
         var affected = _specs.Count - _records.Count;
         LogCancelled(logger, SweepId, affected);
-        metrics.ForgetSweep(MetricName(state.State.Plan!));
+        metrics.ForgetSweep(MetricName(Plan!));
         return affected;
     }
 
@@ -182,7 +197,7 @@ public sealed partial class SweepGrain(
 
     public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
     {
-        if (state.State.Plan is null) return;
+        if (Plan is null) return;
         var changed = false;
         foreach (var record in finished) changed |= Accept(record);
         if (changed && !state.State.Cancelled) await AdvanceAsync();
@@ -191,7 +206,7 @@ public sealed partial class SweepGrain(
 
     public async Task<int> ResyncAsync()
     {
-        if (state.State.Plan is null) return 0;
+        if (Plan is null) return 0;
         if (state.State.Cancelled || Phase() == SweepPhase.Completed)
         {
             await ForgetAsync();
@@ -204,7 +219,7 @@ public sealed partial class SweepGrain(
     /// <summary>Decides every cell whose stage 1 just finished and queues its stage 2; notices when the sweep is done.</summary>
     private async Task AdvanceAsync()
     {
-        var plan = state.State.Plan!;
+        var plan = Plan!;
         var queued = new List<WorkItem>();
         foreach (var cell in plan.Cells)
         {
@@ -255,7 +270,7 @@ public sealed partial class SweepGrain(
     {
         if (!_prepareFeatures || state.State.Cancelled) return;
         var waiting = false;
-        foreach (var request in SweepFeaturePlan.For(state.State.Plan!))
+        foreach (var request in SweepFeaturePlan.For(Plan!))
         {
             if (_featureSets.GetValueOrDefault(request.Key) is FeatureSetPhase.Ready or FeatureSetPhase.Failed) continue;
             var status = await GrainFactory.GetGrain<IFeatureSetGrain>(request.Key).EnsureAsync(request);
@@ -271,7 +286,7 @@ public sealed partial class SweepGrain(
 
     private async Task PollFeaturesAsync(CancellationToken cancellationToken)
     {
-        var pending = SweepFeaturePlan.For(state.State.Plan!).Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
+        var pending = SweepFeaturePlan.For(Plan!).Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
         var changed = false;
         foreach (var request in pending)
         {
@@ -307,8 +322,8 @@ public sealed partial class SweepGrain(
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
         LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
-        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(state.State.Plan!));
-        else metrics.SweepFinished(MetricName(state.State.Plan!));
+        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(Plan!));
+        else metrics.SweepFinished(MetricName(Plan!));
     }
 
     /// <summary>
@@ -317,7 +332,7 @@ public sealed partial class SweepGrain(
     /// </summary>
     private void ReportProgress()
     {
-        var plan = state.State.Plan;
+        var plan = Plan;
         if (plan is null || state.State.Cancelled || _forgotten) return;
         var total = Math.Max(plan.TotalTrialCount, _specs.Count);
         var done = _records.Count;
@@ -380,9 +395,9 @@ public sealed partial class SweepGrain(
 
     private SweepPhase Phase()
     {
-        if (state.State.Plan is null) return SweepPhase.NotSubmitted;
+        if (Plan is null) return SweepPhase.NotSubmitted;
         if (state.State.Cancelled) return SweepPhase.Cancelled;
-        var waitingForStage2 = state.State.Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
+        var waitingForStage2 = Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
         return !waitingForStage2 && _records.Count == _specs.Count ? SweepPhase.Completed : SweepPhase.Running;
     }
 
@@ -461,7 +476,7 @@ public sealed partial class SweepGrain(
 
     private void RequirePlan()
     {
-        if (state.State.Plan is null) throw new InvalidOperationException($"no sweep {SweepId} has been submitted");
+        if (Plan is null) throw new InvalidOperationException($"no sweep {SweepId} has been submitted");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} ({Name}) submitted: {Trials} trials")]

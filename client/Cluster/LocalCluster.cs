@@ -110,6 +110,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Workers = _options.Workers,
             FastFailureDetection = _options.FastFailureDetection,
         };
+        _options.ConfigureSettings?.Invoke(index, settings);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         _options.ConfigureLogging?.Invoke(builder.Logging);

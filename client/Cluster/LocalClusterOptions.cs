@@ -17,4 +17,6 @@ public sealed class LocalClusterOptions
     /// <summary>Per silo (index): register the ITrialExecutor and anything else the silo needs.</summary>
     public Action<int, IServiceCollection>? ConfigureServices { get; set; }
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+    /// <summary>Per silo (index): adjust the silo's settings, e.g. Azure Table clustering and Azure Blob state against Azurite.</summary>
+    public Action<int, Grains.Hosting.AftSweepSiloSettings>? ConfigureSettings { get; set; }
 }

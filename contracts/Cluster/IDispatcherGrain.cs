@@ -12,6 +12,21 @@ public interface IDispatcherGrain : IGrainWithIntegerKey
     [Alias("Lease")]
     Task<Lease?> LeaseAsync(LeaseRequest request);
 
+    /// <summary>
+    /// Leases up to <see cref="LeaseRequest.MaxItems"/> items for a slot whose work items finish in milliseconds, so the
+    /// per-item round trips are shared; waits like <see cref="LeaseAsync"/> for the first. Empty when none came.
+    /// </summary>
+    [Alias("LeaseBatch")]
+    Task<IReadOnlyList<Lease>> LeaseBatchAsync(LeaseRequest request);
+
+    /// <summary>Heartbeats several leases of one slot at once; one reply per heartbeat, in order.</summary>
+    [Alias("HeartbeatBatch")]
+    Task<IReadOnlyList<HeartbeatReply>> HeartbeatBatchAsync(IReadOnlyList<Heartbeat> heartbeats);
+
+    /// <summary>Commits several outcomes at once (each decided by its own fencing token); one reply per commit, in order.</summary>
+    [Alias("CommitBatch")]
+    Task<IReadOnlyList<CommitReply>> CommitBatchAsync(IReadOnlyList<Commit> commits);
+
     /// <summary>Extends a lease and records progress; says whether to continue, cancel, or give up a lost lease.</summary>
     [Alias("Heartbeat")]
     Task<HeartbeatReply> HeartbeatAsync(Heartbeat heartbeat);

@@ -50,7 +50,10 @@ public sealed record FeatureShardSpec
     /// <summary>"train" or "test".</summary>
     [Id(5)] public required string Split { get; init; }
     [Id(6)] public required int RowStart { get; init; }
+    /// <summary>Rows from <see cref="RowStart"/>; 0 = the whole split (the feature store shards it itself).</summary>
     [Id(7)] public required int RowCount { get; init; }
+    /// <summary>The grid's selection.splitSeed: it picks the rows of a dataset with a <c>limit</c>.</summary>
+    [Id(8)] public int SplitSeed { get; init; } = Grid.SelectionSpec.DefaultSplitSeed;
 
     public string WorkKey => $"{FeatureSetKey}#{Index}";
 

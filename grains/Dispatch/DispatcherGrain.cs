@@ -23,6 +23,8 @@ public sealed partial class DispatcherGrain(
     ILogger<DispatcherGrain> logger) : Grain, IDispatcherGrain
 {
     public const long Key = 0;
+    /// <summary>The most items one batch lease hands out.</summary>
+    public const int MaxBatch = 32;
 
     private readonly WorkQueue _queue = new();
     private readonly Dictionary<string, LeaseEntry> _byKey = new(StringComparer.Ordinal);
@@ -57,24 +59,70 @@ public sealed partial class DispatcherGrain(
 
     public async Task<Lease?> LeaseAsync(LeaseRequest request)
     {
+        while (true)
+        {
+            var item = await WaitForItemAsync(request);
+            if (item is null) return null;
+            var lease = await TryLeaseAsync(item, request.Worker);
+            if (lease is not null) return lease;
+        }
+    }
+
+    public async Task<IReadOnlyList<Lease>> LeaseBatchAsync(LeaseRequest request)
+    {
+        var max = Math.Clamp(request.MaxItems, 1, MaxBatch);
+        while (true)
+        {
+            // The first item waits like a single lease; the rest are whatever the queue holds for this slot now.
+            var first = await WaitForItemAsync(request);
+            if (first is null) return [];
+            var items = new List<WorkItem>(max) { first };
+            // Leave most of a short queue to other slots: a batch is at most an eighth of what is queued.
+            var take = Math.Min(max, 1 + _queue.Count / 8);
+            while (items.Count < take && _queue.Take(request) is { } next) items.Add(next);
+            var attempts = items.Select(async item =>
+            {
+                try
+                {
+                    return (Lease: await TryLeaseAsync(item, request.Worker), Error: (Exception?)null);
+                }
+                catch (Exception e)
+                {
+                    return (Lease: null, Error: e); // TryLeaseAsync put the item back
+                }
+            }).ToList();
+            var results = await Task.WhenAll(attempts);
+            var leases = results.Where(r => r.Lease is not null).Select(r => r.Lease!).ToList();
+            if (leases.Count > 0) return leases;
+            if (results.FirstOrDefault(r => r.Error is not null).Error is { } error) throw error;
+        }
+    }
+
+    public async Task<IReadOnlyList<HeartbeatReply>> HeartbeatBatchAsync(IReadOnlyList<Heartbeat> heartbeats)
+    {
+        var replies = new HeartbeatReply[heartbeats.Count];
+        for (var i = 0; i < heartbeats.Count; i++) replies[i] = await HeartbeatAsync(heartbeats[i]);
+        return replies;
+    }
+
+    public async Task<IReadOnlyList<CommitReply>> CommitBatchAsync(IReadOnlyList<Commit> commits) =>
+        await Task.WhenAll(commits.Select(CommitAsync));
+
+    /// <summary>Takes an item the slot can run, waiting up to the slot's long-poll time; null when none came.</summary>
+    private async Task<WorkItem?> WaitForItemAsync(LeaseRequest request)
+    {
         ExpireOverdue();
         var wait = TimeSpan.FromMilliseconds(Math.Clamp(request.WaitMilliseconds, 0, (int)Options.LongPollWait.TotalMilliseconds));
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
-            var item = _queue.Take(request);
-            if (item is null)
-            {
-                var remaining = deadline - time.GetUtcNow();
-                if (remaining <= TimeSpan.Zero) return null;
-                var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var node = _waiters.AddLast(waiter);
-                await Task.WhenAny(waiter.Task, Task.Delay(remaining, time));
-                if (node.List is not null) _waiters.Remove(node);
-                continue;
-            }
-            var lease = await TryLeaseAsync(item, request.Worker);
-            if (lease is not null) return lease;
+            if (_queue.Take(request) is { } item) return item;
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero) return null;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var node = _waiters.AddLast(waiter);
+            await Task.WhenAny(waiter.Task, Task.Delay(remaining, time));
+            if (node.List is not null) _waiters.Remove(node);
         }
     }
 

@@ -39,6 +39,9 @@ public static class AftSweepEngineServiceCollectionExtensions
         services.AddSingleton<IFeatureSource>(sp => sp.GetRequiredService<FeatureStore>());
         services.AddSingleton<IArtifactCache>(sp =>
             new BlobArtifactCache(sp.GetRequiredService<EngineStore>().Blobs, sp.GetService<ILogger<BlobArtifactCache>>()));
+        // Sweeps ask for their teachers' features first; slots extract them as work items (single flight, any silo).
+        services.AddSingleton<Features.IFeatureExtractionRunner>(sp =>
+            new FeatureStoreExtractionRunner(sp.GetRequiredService<FeatureStore>(), sp.GetRequiredService<IDatasetLoader>()));
         services.AddTrialExecutor(o => o.TorchThreads = options.ResolveTorchThreads());
         return services;
     }

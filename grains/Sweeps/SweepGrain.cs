@@ -2,6 +2,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
+using AftSweep.Grains.Features;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;
@@ -15,13 +16,22 @@ namespace AftSweep.Grains.Sweeps;
 /// </summary>
 public sealed partial class SweepGrain(
     [PersistentState("sweep", StorageNames.State)] IPersistentState<SweepState> state,
+    [PersistentState("sweepplan", StorageNames.State)] IPersistentState<SweepPlanState> planState,
     IRecordStore records,
     IFinalTrialFactory finalTrials,
     TimeProvider time,
     AftSweepMetrics metrics,
+    IServiceProvider services,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private const int EnqueueChunk = 1000;
+    private static readonly TimeSpan FeaturePoll = TimeSpan.FromMilliseconds(250);
+
+    // Feature sets are prepared where slots can extract them (the engine registers the runner); elsewhere (benchmarks,
+    // scripted tests) trials are queued at once and the executor finds its own features.
+    private readonly bool _prepareFeatures = services.GetService(typeof(IFeatureExtractionRunner)) is not null;
+    private readonly Dictionary<string, FeatureSetPhase> _featureSets = new(StringComparer.Ordinal);
+    private IGrainTimer? _featureTimer;
 
     private readonly Dictionary<string, TrialSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _cellOf = new(StringComparer.Ordinal);
@@ -35,12 +45,22 @@ public sealed partial class SweepGrain(
     private long _baselineAt;
 
     private string SweepId => this.GetPrimaryKeyString();
+    /// <summary>The plan: its own state since v2; sweeps persisted before that kept it in <see cref="SweepState.Plan"/>.</summary>
+    private SweepPlan? Plan => planState.State.Plan ?? state.State.Plan;
     private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Plan is null) return;
-        BuildTrials(state.State.Plan);
+        if (Plan is null) return;
+        if (planState.State.Plan is null)
+        {
+            // Moves a plan persisted by an earlier version into its own state, so later choice writes stay small.
+            planState.State = new SweepPlanState { Plan = state.State.Plan };
+            await planState.WriteStateAsync();
+            state.State = state.State with { Plan = null };
+            await state.WriteStateAsync();
+        }
+        BuildTrials(Plan);
         await foreach (var record in records.ReadAllAsync(SweepId, cancellationToken))
             Accept(record);
         if (state.State.Cancelled) return;
@@ -51,7 +71,7 @@ public sealed partial class SweepGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.State.Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
+        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
         return Task.CompletedTask;
     }
 
@@ -60,7 +80,7 @@ public sealed partial class SweepGrain(
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.SweepId != SweepId)
             throw new ArgumentException($"plan.sweepId: '{plan.SweepId}' does not match the sweep it was submitted to ('{SweepId}')");
-        if (state.State.Plan is { } existing)
+        if (Plan is { } existing)
         {
             if (!SameTrials(existing, plan))
                 throw new ArgumentException($"sweep {SweepId}: a different plan is already registered under this id (grid hash collision or changed planner)");
@@ -72,7 +92,11 @@ public sealed partial class SweepGrain(
         var duplicate = plan.Cells.SelectMany(c => c.SelectionTrials).GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"plan.cells: trial {duplicate.Key} appears {duplicate.Count()} times");
         BuildTrials(plan);
-        state.State = state.State with { Plan = plan, SubmittedAt = time.GetUtcNow() };
+        // The plan (every trial spec: megabytes for a big grid) is written once, apart from the small state that
+        // changes as cells choose their lambda.
+        planState.State = new SweepPlanState { Plan = plan };
+        await planState.WriteStateAsync();
+        state.State = state.State with { Plan = null, SubmittedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         await RegisterAsync();
         LogSubmitted(logger, SweepId, plan.Grid.Name, plan.TotalTrialCount);
@@ -83,7 +107,7 @@ public sealed partial class SweepGrain(
 
     public async Task<SweepStatus> GetStatusAsync()
     {
-        if (state.State.Plan is not { } plan)
+        if (Plan is not { } plan)
         {
             var none = new TrialCounts(0, 0, 0, 0, 0, 0, 0);
             return new SweepStatus { SweepId = SweepId, Phase = SweepPhase.NotSubmitted, Trials = none, Selection = none, Final = none };
@@ -135,7 +159,7 @@ public sealed partial class SweepGrain(
         await Dispatcher.CancelSweepAsync(SweepId);
         var affected = _specs.Count - _records.Count;
         LogCancelled(logger, SweepId, affected);
-        metrics.ForgetSweep(MetricName(state.State.Plan!));
+        metrics.ForgetSweep(MetricName(Plan!));
         return affected;
     }
 
@@ -175,7 +199,7 @@ public sealed partial class SweepGrain(
 
     public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
     {
-        if (state.State.Plan is null) return;
+        if (Plan is null) return;
         var changed = false;
         foreach (var record in finished) changed |= Accept(record);
         if (changed && !state.State.Cancelled) await AdvanceAsync();
@@ -184,7 +208,7 @@ public sealed partial class SweepGrain(
 
     public async Task<int> ResyncAsync()
     {
-        if (state.State.Plan is null) return 0;
+        if (Plan is null) return 0;
         if (state.State.Cancelled || Phase() == SweepPhase.Completed)
         {
             await ForgetAsync();
@@ -197,7 +221,7 @@ public sealed partial class SweepGrain(
     /// <summary>Decides every cell whose stage 1 just finished and queues its stage 2; notices when the sweep is done.</summary>
     private async Task AdvanceAsync()
     {
-        var plan = state.State.Plan!;
+        var plan = Plan!;
         var queued = new List<WorkItem>();
         foreach (var cell in plan.Cells)
         {
@@ -220,6 +244,7 @@ public sealed partial class SweepGrain(
             LogLambdaChosen(logger, SweepId, cell.Key, choice.Lambda, choice.MeanHoldoutAccuracy);
             foreach (var spec in AddFinals(cell, choice.Lambda)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
         }
+        queued.RemoveAll(item => !FeaturesReady(item.Trial!));
         if (queued.Count > 0) await EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
     }
@@ -230,14 +255,64 @@ public sealed partial class SweepGrain(
 
     private async Task<int> EnqueueUnfinishedAsync()
     {
-        var items = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
-        if (items.Count == 0)
+        await EnsureFeaturesAsync();
+        var unfinished = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).ToList();
+        var items = unfinished.Where(FeaturesReady).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
+        if (unfinished.Count == 0)
         {
             if (Phase() == SweepPhase.Completed) await ForgetAsync();
             return 0;
         }
-        return await EnqueueAsync(items);
+        return items.Count == 0 ? 0 : await EnqueueAsync(items);
     }
+
+    /// <summary>
+    /// Asks the feature-set grain of every (teacher, dataset, split) the sweep needs to make sure its features exist
+    /// (single flight: the first ask queues the extraction, later ones join it). Until every set is done a timer
+    /// polls them and queues the trials whose sets are. A set that failed lets its trials run (and fail with the
+    /// executor's own error, kept in their records) rather than hold the sweep forever.
+    /// </summary>
+    private async Task EnsureFeaturesAsync()
+    {
+        if (!_prepareFeatures || state.State.Cancelled) return;
+        var waiting = false;
+        foreach (var request in SweepFeaturePlan.For(Plan!))
+        {
+            if (_featureSets.GetValueOrDefault(request.Key) is FeatureSetPhase.Ready or FeatureSetPhase.Failed) continue;
+            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(request.Key).EnsureAsync(request);
+            _featureSets[request.Key] = status.Phase;
+            if (status.Phase == FeatureSetPhase.Failed) LogFeaturesFailed(logger, SweepId, request.Shards[0].Teacher.Spec, request.Shards[0].Split, string.Join("; ", status.Errors));
+            waiting |= status.Phase is FeatureSetPhase.Missing or FeatureSetPhase.Extracting;
+        }
+        if (waiting && _featureTimer is null)
+        {
+            _featureTimer = this.RegisterGrainTimer(PollFeaturesAsync, new GrainTimerCreationOptions { DueTime = FeaturePoll, Period = FeaturePoll, KeepAlive = true });
+        }
+    }
+
+    private async Task PollFeaturesAsync(CancellationToken cancellationToken)
+    {
+        var pending = SweepFeaturePlan.For(Plan!).Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
+        var changed = false;
+        foreach (var request in pending)
+        {
+            var key = request.Key;
+            // Ensure, not just status: it re-queues shards a failed dispatcher forgot (idempotent for queued or leased ones).
+            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(key).EnsureAsync(request);
+            if (status.Phase == _featureSets[key]) continue;
+            _featureSets[key] = status.Phase;
+            changed = true;
+        }
+        if (_featureSets.Values.All(p => p is FeatureSetPhase.Ready or FeatureSetPhase.Failed) || state.State.Cancelled)
+        {
+            _featureTimer?.Dispose();
+            _featureTimer = null;
+        }
+        if (changed && !state.State.Cancelled) await EnqueueUnfinishedAsync();
+    }
+
+    private bool FeaturesReady(TrialSpec spec) =>
+        !_prepareFeatures || SweepFeaturePlan.KeysFor(spec).All(k => _featureSets.GetValueOrDefault(k) is FeatureSetPhase.Ready or FeatureSetPhase.Failed);
 
     private async Task<int> EnqueueAsync(List<WorkItem> items)
     {
@@ -253,8 +328,8 @@ public sealed partial class SweepGrain(
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
         LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
-        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(state.State.Plan!));
-        else metrics.SweepFinished(MetricName(state.State.Plan!));
+        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(Plan!));
+        else metrics.SweepFinished(MetricName(Plan!));
     }
 
     /// <summary>
@@ -263,7 +338,7 @@ public sealed partial class SweepGrain(
     /// </summary>
     private void ReportProgress()
     {
-        var plan = state.State.Plan;
+        var plan = Plan;
         if (plan is null || state.State.Cancelled || _forgotten) return;
         var total = Math.Max(plan.TotalTrialCount, _specs.Count);
         var done = _records.Count;
@@ -326,9 +401,9 @@ public sealed partial class SweepGrain(
 
     private SweepPhase Phase()
     {
-        if (state.State.Plan is null) return SweepPhase.NotSubmitted;
+        if (Plan is null) return SweepPhase.NotSubmitted;
         if (state.State.Cancelled) return SweepPhase.Cancelled;
-        var waitingForStage2 = state.State.Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
+        var waitingForStage2 = Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
         return !waitingForStage2 && _records.Count == _specs.Count ? SweepPhase.Completed : SweepPhase.Running;
     }
 
@@ -407,7 +482,7 @@ public sealed partial class SweepGrain(
 
     private void RequirePlan()
     {
-        if (state.State.Plan is null) throw new InvalidOperationException($"no sweep {SweepId} has been submitted");
+        if (Plan is null) throw new InvalidOperationException($"no sweep {SweepId} has been submitted");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} ({Name}) submitted: {Trials} trials")]
@@ -418,6 +493,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: cell {Cell} has no successful selection trial; stage 2 waits for a retry")]
     private static partial void LogSelectionFailed(ILogger logger, string sweepId, string cell);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {SweepId}: features of teacher {Teacher} on split {Split} failed ({Errors}); its trials run and fail with their own errors")]
+    private static partial void LogFeaturesFailed(ILogger logger, string sweepId, string teacher, string split, string errors);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} cancelled ({Trials} unfinished trials)")]
     private static partial void LogCancelled(ILogger logger, string sweepId, int trials);

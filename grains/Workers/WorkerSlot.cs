@@ -29,6 +29,11 @@ public sealed partial class WorkerSlot(
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
     private const int CommitTries = 5;
+    /// <summary>Most leases a slot holds at once; batches only grow while items finish within <see cref="FastItem"/>.</summary>
+    public const int MaxWindow = 8;
+    private static readonly TimeSpan FastItem = TimeSpan.FromMilliseconds(20);
+
+    private int _window = 1;
 
     private readonly IDispatcherGrain _dispatcher = grains.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
     private readonly IReadOnlyList<WorkKind> _kinds = extraction is null ? [WorkKind.Trial] : [WorkKind.Trial, WorkKind.FeatureShard];
@@ -40,17 +45,23 @@ public sealed partial class WorkerSlot(
         var backoff = MinBackoff;
         while (!stopping.IsCancellationRequested)
         {
-            Lease? lease;
+            IReadOnlyList<Lease> leases;
             try
             {
-                lease = await _dispatcher.LeaseAsync(new LeaseRequest
+                var request = new LeaseRequest
                 {
                     Worker = worker,
                     Device = device,
                     Kinds = _kinds,
                     CachedFeatureKeys = cache.CachedFeatureKeys(),
                     WaitMilliseconds = (int)options.LongPollWait.TotalMilliseconds,
-                });
+                    MaxItems = _window,
+                };
+                // Real trials take seconds to hours: one at a time. Only items that finish in milliseconds (no-ops, instant
+                // failures) are leased in batches, so their round trips to the dispatcher are shared.
+                leases = _window == 1
+                    ? await _dispatcher.LeaseAsync(request) is { } one ? [one] : []
+                    : await _dispatcher.LeaseBatchAsync(request);
                 backoff = MinBackoff;
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
@@ -64,15 +75,158 @@ public sealed partial class WorkerSlot(
             {
                 return;
             }
-            if (lease is null) continue;
+            if (leases.Count == 0)
+            {
+                _window = 1;
+                continue;
+            }
             metrics?.SlotBusy(device, true);
+            var clock = Stopwatch.StartNew();
             try
             {
-                await RunLeaseAsync(lease, stopping);
+                if (leases.Count == 1) await RunLeaseAsync(leases[0], stopping);
+                else await RunBatchAsync(leases, clock, stopping);
             }
             finally
             {
                 metrics?.SlotBusy(device, false);
+            }
+            _window = clock.Elapsed < FastItem * leases.Count ? Math.Min(_window * 2, MaxWindow) : 1;
+        }
+    }
+
+    /// <summary>
+    /// Runs a batch of leases one after another. All held leases heartbeat together; outcomes are committed together at
+    /// the end, or at a heartbeat tick when an item turns out slow, so no finished item waits long for its commit.
+    /// </summary>
+    private async Task RunBatchAsync(IReadOnlyList<Lease> leases, Stopwatch clock, CancellationToken stopping)
+    {
+        var held = new List<Lease>(leases.Count);
+        var replies = await HeartbeatBatchAsync(leases, _ => null);
+        for (var i = 0; i < leases.Count; i++)
+        {
+            if (replies[i] == HeartbeatReply.Continue) held.Add(leases[i]);
+        }
+        var finished = new List<(Lease Lease, WorkOutcome Outcome)>();
+        while (held.Count > 0 && !stopping.IsCancellationRequested)
+        {
+            var lease = held[0];
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var progress = new LatestProgress();
+            var meter = new SlotProgressMeter(metrics, device, worker, lease.Item);
+            var work = Task.Run(() => ExecuteAsync(lease.Item, progress, cts.Token), CancellationToken.None);
+            var abandoned = false;
+            while (!work.IsCompleted)
+            {
+                var tick = Task.Delay(lease.HeartbeatInterval, stopping);
+                await Task.WhenAny(work, tick).ConfigureAwait(false);
+                if (work.IsCompleted) break;
+                if (stopping.IsCancellationRequested)
+                {
+                    cts.Cancel();
+                    abandoned = true;
+                    break;
+                }
+                await CommitBatchAsync(finished, clock, stopping);
+                finished.Clear();
+                var latest = progress.Latest;
+                meter.Observe(latest);
+                var beats = await HeartbeatBatchAsync(held, l => ReferenceEquals(l, lease) ? latest : null);
+                for (var i = held.Count - 1; i >= 0; i--)
+                {
+                    if (beats[i] == HeartbeatReply.Continue) continue;
+                    if (ReferenceEquals(held[i], lease))
+                    {
+                        LogStopped(logger, worker, lease.Item.Key, beats[i].ToString());
+                        cts.Cancel();
+                        abandoned = true;
+                    }
+                    held.RemoveAt(i);
+                }
+                if (abandoned) break;
+            }
+            WorkOutcome outcome;
+            try
+            {
+                outcome = await work.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                abandoned = true;
+                outcome = WorkOutcome.Cancellation();
+            }
+            if (abandoned)
+            {
+                if (stopping.IsCancellationRequested) break;
+                held.Remove(lease);
+                continue;
+            }
+            held.RemoveAt(0);
+            meter.Finish(outcome);
+            finished.Add((lease, outcome));
+        }
+        // Leases left unstarted by a stopping silo expire and are re-queued elsewhere, like an abandoned running one.
+        await CommitBatchAsync(finished, clock, stopping);
+    }
+
+    private async Task<IReadOnlyList<HeartbeatReply>> HeartbeatBatchAsync(IReadOnlyList<Lease> leases, Func<Lease, TrialProgress?> progressOf)
+    {
+        try
+        {
+            return await _dispatcher.HeartbeatBatchAsync(leases.Select(l => new Heartbeat
+            {
+                LeaseId = l.LeaseId,
+                Kind = l.Item.Kind,
+                Key = l.Item.Key,
+                FencingToken = l.FencingToken,
+                Worker = worker,
+                Progress = progressOf(l),
+            }).ToList());
+        }
+        catch (Exception e)
+        {
+            // As for one lease: keep working; the commit decides by token.
+            LogHeartbeatFailed(logger, e, worker, string.Join(",", leases.Select(l => l.Item.Key)));
+            return leases.Select(_ => HeartbeatReply.Continue).ToList();
+        }
+    }
+
+    private async Task CommitBatchAsync(List<(Lease Lease, WorkOutcome Outcome)> finished, Stopwatch clock, CancellationToken stopping)
+    {
+        if (finished.Count == 0) return;
+        var commits = finished.Select(f => new Commit
+        {
+            LeaseId = f.Lease.LeaseId,
+            Kind = f.Lease.Item.Kind,
+            Key = f.Lease.Item.Key,
+            FencingToken = f.Lease.FencingToken,
+            Worker = worker,
+            Outcome = f.Outcome,
+        }).ToList();
+        var delay = MinBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Idempotent by token, as for one commit: a batch whose reply was lost is safe to send again.
+                var replies = await _dispatcher.CommitBatchAsync(commits);
+                for (var i = 0; i < finished.Count; i++)
+                {
+                    foreach (var observer in observers) observer.OnCommitted(worker, finished[i].Lease.Item, replies[i], clock.Elapsed);
+                    if (replies[i] == CommitReply.Stale) LogStale(logger, worker, finished[i].Lease.Item.Key);
+                }
+                return;
+            }
+            catch (Exception e) when (attempt < CommitTries && !stopping.IsCancellationRequested)
+            {
+                LogCommitRetry(logger, e, worker, commits[0].Key, attempt);
+                await Delay(delay, stopping);
+                delay *= 2;
+            }
+            catch (Exception e)
+            {
+                LogCommitFailed(logger, e, worker, commits[0].Key);
+                return;
             }
         }
     }

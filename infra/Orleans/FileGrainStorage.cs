@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AftSweep.Infra.Journal;
 using AftSweep.Infra.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -9,28 +10,38 @@ using Orleans.Storage;
 namespace AftSweep.Infra.Orleans;
 
 /// <summary>
-/// Durable grain storage in a local folder for the embedded default: one JSON file per grain state, replaced
-/// atomically (temp file + rename), so a crash leaves either the old or the new state, never a torn one.
-/// The ETag is the state's content version (1, 2, ...), stored in the file and checked on every write, so a
-/// duplicate activation cannot overwrite a newer state. Several silos of one machine may share the folder.
+/// Durable grain storage in a local folder for the embedded default. Every write appends the state, in a versioned
+/// JSON envelope, to the folder's segment journal (root/journal, see <see cref="SegmentJournal"/>): writes of many
+/// grains are group-committed (one write, one optional fsync per batch) and acknowledged only once on disk; a torn
+/// tail after a crash is detected by its checksum and ignored, so a crash leaves the old or the new state, never a torn
+/// one. The ETag is the state's content version (1, 2, ...), checked on every write, so a duplicate activation cannot
+/// overwrite a newer state. States written by earlier versions (one JSON file per grain, root/stateName/type/key.json)
+/// are still read, and superseded by the first journal write. Several silos of one machine may share the folder.
 /// </summary>
 public sealed partial class FileGrainStorage(string name, FileGrainStorageOptions options, ILogger<FileGrainStorage> logger) : IGrainStorage
 {
     private const int EnvelopeSchema = 1;
+    public const string JournalFolder = "journal";
 
-    // Process-wide striped locks: in-process silos (tests, bench, embedded) share files through them.
+    // Process-wide striped locks: in-process silos (tests, bench, embedded) share the journal through them.
     private static readonly SemaphoreSlim[] Stripes = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     private readonly string _root = Path.GetFullPath(options.RootDirectory);
+    private readonly SegmentJournal _journal = SegmentJournal.Shared(Path.Combine(Path.GetFullPath(options.RootDirectory), JournalFolder), options.FlushToDisk);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathFor(stateName, grainId);
-        var gate = GateFor(path);
+        var key = KeyOf(stateName, grainId);
+        var gate = GateFor(key);
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var envelope = ReadEnvelope<T>(path);
+            Envelope<T>? envelope;
+            var latest = _journal.Get(key);
+            if (latest is not null)
+                envelope = latest.Deleted ? null : Parse<T>(latest.Payload, $"{_journal.Directory} (state '{stateName}' of {grainId}, version {latest.Version})");
+            else
+                envelope = ReadEnvelope<T>(PathFor(stateName, grainId));
             if (envelope is null)
             {
                 grainState.RecordExists = false;
@@ -49,25 +60,22 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathFor(stateName, grainId);
-        var gate = GateFor(path);
+        var key = KeyOf(stateName, grainId);
+        var gate = GateFor(key);
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var current = ReadVersion(path);
+            var (current, last) = CurrentVersion(stateName, grainId, key);
             CheckEtag(stateName, grainId, grainState.ETag, current);
-            var next = current + 1;
+            var next = last + 1;
             var bytes = JsonSerializer.SerializeToUtf8Bytes(new Envelope<T>(EnvelopeSchema, next, typeof(T).FullName ?? typeof(T).Name, grainState.State!), StoreJson.Compact);
-            if (options.FlushToDisk)
-                await Task.Run(() => AtomicFile.Write(path, bytes, flush: true)).ConfigureAwait(false);
-            else
-                AtomicFile.Write(path, bytes, flush: false);
+            await _journal.AppendAsync(JournalOp.Put, key, next, bytes).ConfigureAwait(false);
             grainState.ETag = EtagOf(next);
             grainState.RecordExists = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogWriteFailed(logger, e, name, grainId.ToString(), path);
+            LogWriteFailed(logger, e, name, grainId.ToString(), _journal.Directory);
             throw;
         }
         finally
@@ -78,13 +86,17 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathFor(stateName, grainId);
-        var gate = GateFor(path);
+        var key = KeyOf(stateName, grainId);
+        var gate = GateFor(key);
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            CheckEtag(stateName, grainId, grainState.ETag, ReadVersion(path));
-            File.Delete(path);
+            var (current, last) = CurrentVersion(stateName, grainId, key);
+            CheckEtag(stateName, grainId, grainState.ETag, current);
+            // The tombstone outranks every earlier version; the next write starts above it with no ETag expected.
+            await _journal.AppendAsync(JournalOp.Delete, key, last + 1, []).ConfigureAwait(false);
+            var legacy = PathFor(stateName, grainId);
+            if (File.Exists(legacy)) File.Delete(legacy);
             grainState.ETag = null;
             grainState.RecordExists = false;
         }
@@ -94,7 +106,17 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
         }
     }
 
-    /// <summary>root/stateName/grainType/key.json; keys that are not plain file names are hashed.</summary>
+    /// <summary>The version a write must match (0 = none) and the highest version ever used (tombstones included).</summary>
+    private (long Current, long Last) CurrentVersion(string stateName, GrainId grainId, string key)
+    {
+        if (_journal.Peek(key) is { } latest) return (latest.Op == JournalOp.Delete ? 0 : latest.Version, latest.Version);
+        var legacy = ReadVersion(PathFor(stateName, grainId));
+        return (legacy, legacy);
+    }
+
+    private static string KeyOf(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+
+    /// <summary>The per-grain file of earlier versions (read, never written): root/stateName/grainType/key.json; keys that are not plain file names are hashed.</summary>
     public string PathFor(string stateName, GrainId grainId)
     {
         var key = grainId.Key.ToString();
@@ -131,6 +153,11 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
         {
             return null;
         }
+        return Parse<T>(bytes, path);
+    }
+
+    private Envelope<T> Parse<T>(byte[] bytes, string source)
+    {
         try
         {
             var envelope = JsonSerializer.Deserialize<Envelope<T>>(bytes, StoreJson.Compact)
@@ -141,7 +168,7 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"grain storage '{name}': {path} is not a valid grain state file: {e.Message}", e);
+            throw new InvalidDataException($"grain storage '{name}': {source} is not a valid grain state: {e.Message}", e);
         }
     }
 
@@ -175,11 +202,11 @@ public sealed partial class FileGrainStorage(string name, FileGrainStorageOption
 
     private static string EtagOf(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static SemaphoreSlim GateFor(string path) =>
-        Stripes[(StringComparer.Ordinal.GetHashCode(path) & int.MaxValue) % Stripes.Length];
+    private static SemaphoreSlim GateFor(string key) =>
+        Stripes[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % Stripes.Length];
 
     private sealed record Envelope<T>(int Schema, long Version, string Type, T State);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Grain storage {Storage}: writing {GrainId} to {Path} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grain storage {Storage}: writing {GrainId} to the journal in {Path} failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, string storage, string grainId, string path);
 }

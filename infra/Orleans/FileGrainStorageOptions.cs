@@ -5,12 +5,12 @@ namespace AftSweep.Infra.Orleans;
 /// <summary>Options of <see cref="FileGrainStorage"/>.</summary>
 public sealed class FileGrainStorageOptions
 {
-    /// <summary>Folder that holds one JSON file per grain state.</summary>
+    /// <summary>Folder that holds the grain state journal (and per-grain JSON files of earlier versions).</summary>
     public string RootDirectory { get; set; } = "";
 
     /// <summary>
-    /// fsync every state file before it replaces the old one. Temp + rename alone survives a process crash
-    /// (the page cache outlives the process); flushing also survives power loss, at a few ms per write.
+    /// fsync each group-committed journal batch before acknowledging its writes. Without it a write survives a process
+    /// crash (the page cache outlives the process); with it also power loss, at a few ms per batch (not per write).
     /// </summary>
     public bool FlushToDisk { get; set; }
 }

@@ -4,8 +4,11 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace AftSweep.Infra.Orleans;
 
@@ -66,11 +69,15 @@ public static class OrleansHostingExtensions
             });
         }
         RequireConnection(connection);
-        return builder.AddAzureBlobGrainStorage(name, o =>
+        // Orleans' own serializer, not the default Newtonsoft JSON: grain state types are [GenerateSerializer] records, and
+        // the JSON serializer's $type allow-list rejects types nested in them (a sweep plan's MethodInfo), so a sweep's
+        // state written to Azure could not be read back.
+        return builder.AddAzureBlobGrainStorage(name, (OptionsBuilder<AzureBlobStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
         {
             o.BlobServiceClient = new BlobServiceClient(connection.AzureStorageConnectionString);
             o.ContainerName = state.GrainStateContainer;
-        });
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
     }
 
     /// <summary>The record store: a folder locally, a blob container on Azure.</summary>

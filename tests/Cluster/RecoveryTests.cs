@@ -67,7 +67,7 @@ public sealed class RecoveryTests
         {
             await cluster.Sweeps.SubmitAsync(plan);
             await WaitUntilAsync(() => Directory.Exists(Path.Combine(temp.Path, "records", plan.SweepId))
-                && Directory.GetFiles(Path.Combine(temp.Path, "records", plan.SweepId)).Length >= 5, "a few trials to finish");
+                && FolderRecordStore.ReadJournalFolder(Path.Combine(temp.Path, "records", plan.SweepId)).Count >= 5, "a few trials to finish");
             await cluster.KillSiloAsync(1);
             await cluster.KillSiloAsync(0);
         }

@@ -95,7 +95,8 @@ public sealed class StorageTests
         var record = new TrialRecord { SweepId = plan.SweepId, Spec = spec, Status = TrialStatus.Failed, Errors = ["attempt 1 on w: boom"], Attempts = 1 };
 
         await store.WriteAsync(record);
-        var json = await File.ReadAllTextAsync(Path.Combine(temp.Path, plan.SweepId, spec.Id + ".json"));
+        using var journal = new AftSweep.Infra.Journal.SegmentJournal(Path.Combine(temp.Path, plan.SweepId), flushToDisk: false);
+        var json = System.Text.Encoding.UTF8.GetString(journal.Get(spec.Id)!.Payload);
         var back = await store.ReadAsync(plan.SweepId, spec.Id);
 
         Assert.Contains("\"schema\": 1", json);

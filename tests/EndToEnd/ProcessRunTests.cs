@@ -57,10 +57,10 @@ public sealed class ProcessRunTests
         };
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        // Interrupt as soon as the first trial has been leased (its grain state is on disk): the sweep is mid-run.
-        var trials = Path.Combine(state, "grains", "trial");
+        // Interrupt as soon as the first trial has been leased (its grain state is in the journal): the sweep is mid-run.
+        var journal = Path.Combine(state, "grains", AftSweep.Infra.Orleans.FileGrainStorage.JournalFolder);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(Directory.Exists(trials) && Directory.EnumerateFiles(trials, "*.json", SearchOption.AllDirectories).Any()) && !process.HasExited && DateTime.UtcNow < deadline)
+        while (!LeasedTrialInJournal(journal) && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
 
@@ -82,6 +82,13 @@ public sealed class ProcessRunTests
     }
 
     private static string ToolPath() => ToolProcess.ToolPath();
+
+    private static bool LeasedTrialInJournal(string folder)
+    {
+        if (!AftSweep.Infra.Journal.SegmentJournal.HasSegments(folder)) return false;
+        using var journal = new AftSweep.Infra.Journal.SegmentJournal(folder, flushToDisk: false);
+        return journal.ReadAll().Any(e => e.Key.StartsWith("trial/", StringComparison.Ordinal));
+    }
 
     private static Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args) =>
         ToolProcess.RunAsync(workingDirectory, args);

@@ -89,7 +89,8 @@ public sealed class ProcessCluster : IAsyncDisposable
     public int RecordFiles(string sweepId)
     {
         var folder = Path.Combine(RecordsFolder, sweepId);
-        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json").Length : 0;
+        // Records written before the journal existed are one file each; journal segments hold the rest.
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json").Length + FolderRecordStore.ReadJournalFolder(folder).Count : 0;
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)

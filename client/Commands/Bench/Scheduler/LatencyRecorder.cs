@@ -9,6 +9,19 @@ public sealed class LatencyRecorder : IWorkerSlotObserver
     private readonly Lock _gate = new();
     private readonly List<double> _ms = [];
     private int _stale;
+    private int _target = int.MaxValue;
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once this many commits were accepted (so a benchmark need not poll the sweep while it runs).</summary>
+    public Task WhenAccepted(int count)
+    {
+        lock (_gate)
+        {
+            _target = count;
+            if (_ms.Count >= count) _reached.TrySetResult();
+        }
+        return _reached.Task;
+    }
 
     public void OnCommitted(string worker, WorkItem item, CommitReply reply, TimeSpan leaseToCommit)
     {
@@ -16,6 +29,7 @@ public sealed class LatencyRecorder : IWorkerSlotObserver
         {
             if (reply == CommitReply.Accepted) _ms.Add(leaseToCommit.TotalMilliseconds);
             else _stale++;
+            if (_ms.Count >= _target) _reached.TrySetResult();
         }
     }
 

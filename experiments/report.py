@@ -24,7 +24,7 @@ ABLATIONS = ["ablation-sst2", "ablation-cifar10"]
 
 def main():
     args = parse_args()
-    runs = read_runs(os.path.join(args.work, "runs.tsv"))
+    runs = read_runs(os.path.join(args.work, "runs.tsv"), [n for n in args.grids.split(",") if n])
     results = {}
     for run in runs:
         path = os.path.join(args.work, "out", run["name"], "results.json")
@@ -54,13 +54,30 @@ def parse_args():
     p.add_argument("--work", required=True)
     p.add_argument("--doc", required=True)
     p.add_argument("--root", required=True)
+    p.add_argument("--grids", default="", help="comma-separated grid names in report order (default: all that ran)")
     p.add_argument("--mini", action="store_true")
     return p.parse_args()
 
 
-def read_runs(path):
+def read_runs(path, names):
+    """One entry per grid: wall time summed over every invocation that ran or resumed it, the last exit code, the
+    first start, and the commands (a resumed grid lists each)."""
     with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    merged = {}
+    for row in rows:
+        entry = merged.get(row["name"])
+        if entry is None:
+            merged[row["name"]] = dict(row, commands=[row["command"]])
+        else:
+            entry["seconds"] = str(int(entry["seconds"]) + int(row["seconds"]))
+            entry["exit"] = row["exit"]
+            if row["command"] not in entry["commands"]:
+                entry["commands"].append(row["command"])
+    for entry in merged.values():
+        entry["command"] = "`, then `".join(entry["commands"])
+    order = names or list(merged)
+    return [merged[n] for n in order if n in merged]
 
 
 # ---------------------------------------------------------------- header

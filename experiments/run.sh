@@ -7,16 +7,18 @@
 #   experiments/run.sh --only text-sst2,image-cifar10
 #
 # Options: --work DIR (state, outputs, logs; default .aftsweep/experiments[-mini]), --doc FILE (default
-# docs/results.md for full runs, <work>/results.md for --mini), --slots N (default 2). Re-running resumes: finished
+# docs/results.md for full runs, <work>/results.md for --mini), --slots N (default 2), --retry-failed (re-queue trials
+# that failed in an earlier run, e.g. of a full disk, before waiting). Re-running resumes: finished
 # trials are kept in <work>/state and never re-run; grids share that state, so a trial two grids have in common (the
 # same method, lambda, teachers, seed and data) runs once.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mini=0; only=""; slots=2; work=""; doc=""
+mini=0; only=""; slots=2; work=""; doc=""; retry=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --mini) mini=1 ;;
+    --retry-failed) retry="--retry-failed" ;;
     --only) only="$2"; shift ;;
     --slots) slots="$2"; shift ;;
     --work) work="$2"; shift ;;
@@ -70,8 +72,10 @@ for name in "${grids[@]}"; do
   jq --arg base "$root/experiments" "$filter" "$root/experiments/$name.json" >"$work/grids/$name.json"
 done
 
+# One row per grid and invocation, kept across invocations: the report sums a grid's wall time over the runs that
+# resumed it and takes the last exit code.
 runs="$work/runs.tsv"
-printf 'name\tcommand\tseconds\texit\tstarted\n' >"$runs"
+[ -f "$runs" ] || printf 'name\tcommand\tseconds\texit\tstarted\n' >"$runs"
 failed=0
 for name in "${grids[@]}"; do
   echo "== $name"
@@ -79,7 +83,7 @@ for name in "${grids[@]}"; do
   [ "$mini" = 1 ] && command="$command   (--mini copy of the grid)"
   started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"; t0=$(date +%s)
   set +e
-  $aftsweep run "$work/grids/$name.json" --state "$work/state" --out "$work/out/$name" --slots "$slots" \
+  $aftsweep run "$work/grids/$name.json" --state "$work/state" --out "$work/out/$name" --slots "$slots" $retry \
     2> >(tee "$work/logs/$name.err" >&2) | tee "$work/logs/$name.out" | grep -v '^\s*$' | tail -n 3
   code=${PIPESTATUS[0]}
   set -e
@@ -90,6 +94,6 @@ for name in "${grids[@]}"; do
   if [ "$code" != 0 ] && [ "$code" != 1 ]; then failed=1; fi
 done
 
-python3 "$root/experiments/report.py" --work "$work" --doc "$doc" --root "$root" $([ "$mini" = 1 ] && echo --mini)
+python3 "$root/experiments/report.py" --work "$work" --doc "$doc" --root "$root" --grids "$(IFS=,; echo "${grids[*]}")" $([ "$mini" = 1 ] && echo --mini)
 echo "== wrote $doc"
 exit $failed

@@ -15,6 +15,8 @@ public sealed class FeatureSetGrain(
     [PersistentState("features", StorageNames.State)] IPersistentState<FeatureSetState> state,
     IOptions<SchedulingOptions> options) : Grain, IFeatureSetGrain
 {
+    private const int MaxErrorsKept = 10;
+
     private FeatureSetState S => state.State;
 
     public async Task<FeatureSetStatus> EnsureAsync(FeatureSetRequest request)
@@ -93,7 +95,8 @@ public sealed class FeatureSetGrain(
 
     private async Task<OwnerCommitResult> FailAttemptAsync(int shard, ShardState s, string error, bool retryable)
     {
-        var errors = s.Errors.Append(error).ToList();
+        // Only the latest errors are kept: every retry of a set that keeps failing would otherwise grow its state.
+        var errors = s.Errors.Append(error).TakeLast(MaxErrorsKept).ToList();
         if (retryable && s.Attempts < options.Value.MaxAttempts)
         {
             await SaveShardAsync(shard, s with { Status = TrialStatus.Pending, Errors = errors }, S.Phase);

@@ -251,7 +251,7 @@ public sealed partial class SweepGrain(
 
     /// <summary>Lists this sweep in the cluster's registry (what `aftsweep status` without an id shows).</summary>
     private Task RegisterAsync() => GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key)
-        .RegisterAsync(new SweepRegistration(SweepId, state.State.Plan!.Grid.Name, state.State.SubmittedAt ?? time.GetUtcNow()));
+        .RegisterAsync(new SweepRegistration(SweepId, Plan!.Grid.Name, state.State.SubmittedAt ?? time.GetUtcNow()));
 
     private async Task<int> EnqueueUnfinishedAsync()
     {
@@ -297,8 +297,12 @@ public sealed partial class SweepGrain(
         foreach (var request in pending)
         {
             var key = request.Key;
-            // Ensure, not just status: it re-queues shards a failed dispatcher forgot (idempotent for queued or leased ones).
-            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(key).EnsureAsync(request);
+            // A set that failed stays failed for this activation: Ensure on a failed set is a retry, and polling it
+            // would retry a deterministic failure every poll, forever. While extracting, Ensure re-queues shards a
+            // restarted dispatcher forgot (idempotent for queued or leased ones).
+            var grain = GrainFactory.GetGrain<IFeatureSetGrain>(key);
+            var status = await grain.GetStatusAsync();
+            if (status.Phase is FeatureSetPhase.Missing or FeatureSetPhase.Extracting) status = await grain.EnsureAsync(request);
             if (status.Phase == _featureSets[key]) continue;
             _featureSets[key] = status.Phase;
             changed = true;

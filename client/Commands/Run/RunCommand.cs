@@ -48,6 +48,11 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
                 cancellationToken: cancellationToken);
             var submission = await cluster.Sweeps.SubmitAsync(plan);
             if (!submission.Created) await output.Error.WriteLineAsync($"resuming sweep {plan.SweepId[..12]} from {state}");
+            if (settings.RetryFailed && !submission.Created)
+            {
+                var requeued = await cluster.Sweeps.RetryAsync(plan.SweepId);
+                await output.Error.WriteLineAsync($"re-queued {requeued} failed trial{(requeued == 1 ? "" : "s")}");
+            }
             status = await WaitAsync(cluster.Sweeps, plan.SweepId, cancellationToken);
             records = await cluster.Sweeps.GetRecordsAsync(plan.SweepId);
         }
@@ -72,7 +77,8 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         foreach (var record in failed)
             await output.Error.WriteLineAsync($"failed: {SweepAggregator.Describe(record)}: {record.Errors.LastOrDefault() ?? "no error recorded"}");
         await output.Error.WriteLineAsync(
-            $"{failed.Count} trial{(failed.Count == 1 ? "" : "s")} failed{(unfinished > 0 ? $", {unfinished} did not run" : "")} (state in {state})");
+            $"{failed.Count} trial{(failed.Count == 1 ? "" : "s")} failed{(unfinished > 0 ? $", {unfinished} did not run" : "")} (state in {state}); " +
+            "once the cause is fixed, run the same command with --retry-failed");
         return ExitCodes.TrialsFailed;
     }
 

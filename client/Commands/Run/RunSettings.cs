@@ -27,6 +27,10 @@ public sealed class RunSettings : CommandSettings
     [Description("Feature store: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING. Default <state>/store.")]
     public string? Store { get; init; }
 
+    [CommandOption("--retry-failed")]
+    [Description("Re-queue the trials that failed in an earlier run of this grid (e.g. after fixing their cause) before waiting for the sweep")]
+    public bool RetryFailed { get; init; }
+
     [CommandOption("--json")]
     [Description("Print the results as JSON instead of the Markdown table.")]
     public bool Json { get; init; }

@@ -30,16 +30,9 @@ if [ -z "$doc" ]; then
   if [ "$quick" = 1 ]; then doc="$work/benchmarks.md"; else doc="$root/docs/benchmarks.md"; fi
 fi
 
-aftsweep="${AFTSWEEP:-}"
-if [ -z "$aftsweep" ]; then
-  echo "== building the client (Release)"
-  dotnet build -c Release "$root/client" -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 2; }
-  aftsweep="dotnet $root/client/bin/Release/net10.0/aftsweep.dll"
-fi
-$aftsweep version >"$work/version.txt"
-commit="$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
-git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
-echo "$commit" >"$work/commit.txt"
+source "$root/experiments/lib.sh"
+resolve_aftsweep "$root" "$work/build.log"
+record_build "$root" "$work"
 
 index="$work/index.tsv"
 printf 'kind\tname\tcommand\tload\tseconds\texit\n' >"$index"

@@ -7,7 +7,7 @@ import json
 import os
 from datetime import datetime, timezone
 
-from report import duration, machine, read_text
+from report import commits, duration, machine, read_text
 
 
 def main():
@@ -53,7 +53,7 @@ def header(args, runs):
         "number is only as good as the machine was quiet.",
         "",
         f"- Generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- Commit: `{read_text(args.work, 'commit.txt')}`",
+        f"- Built from: {commits(args.work)}",
         f"- Tool: `{read_text(args.work, 'version.txt')}`",
         f"- Machine: {machine()}",
         f"- Total wall time: {duration(total)}",

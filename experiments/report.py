@@ -93,7 +93,7 @@ def header(args, runs):
         "`aftsweep run` wrote for that grid, every figure its PNG. Nothing was edited or tuned after the fact.",
         "",
         f"- Generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- Commit: {read_text(args.work, 'commit.txt')}",
+        f"- Built from: {commits(args.work)}",
         f"- Tool: `{read_text(args.work, 'version.txt')}`",
         f"- Machine: {machine()}",
         f"- Total wall time: {duration(total)} (all grids, one process at a time, `--slots 2`; finished trials are "
@@ -106,6 +106,19 @@ def header(args, runs):
         "",
     ]
     return lines
+
+
+def commits(work):
+    """The commits whose builds ran (a resumed run can span several), from <work>/commits.tsv."""
+    path = os.path.join(work, "commits.tsv")
+    if not os.path.exists(path):
+        return "unknown"
+    seen = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            commit, _, when = line.rstrip("\n").partition("\t")
+            seen.setdefault(commit, when)
+    return "; ".join(f"`{c}` (first used {w})" for c, w in seen.items())
 
 
 def read_text(work, name):
@@ -160,6 +173,12 @@ def mean_of(table, method, combos):
     return statistics.fmean(values) if values else None
 
 
+def mean_se(table, method, combos):
+    values = [table[(method, c)]["standardError"] for c in combos
+              if (method, c) in table and table[(method, c)].get("standardErrorDefined") and table[(method, c)]["standardError"] is not None]
+    return statistics.fmean(values) if values else 0.0
+
+
 def pct(value):
     return "–" if value is None else f"{100 * value:.1f}"
 
@@ -194,14 +213,19 @@ def claim_aft_beats(results):
         reduction = next((r["mean"] for r in dataset["errorReductions"] if r["method"] == "aft"), None)
         if None in (stl, kd, aft):
             verdict = "incomplete"
-        elif aft > stl and aft > kd:
-            verdict = "agrees"
-        elif aft > stl:
-            verdict = "partly: aft > stl but not > kd"
-        elif aft > kd:
-            verdict = "partly: aft > kd but not > stl"
         else:
-            verdict = "disagrees"
+            # A difference smaller than the cells' standard error is not a finding either way.
+            noise = max(mean_se(table, m, combos) for m in ("stl", "kd", "aft"))
+            beats_stl, beats_kd = aft - stl > noise, aft - kd > noise
+            loses = aft - min(stl, kd) < -noise
+            if beats_stl and beats_kd:
+                verdict = "agrees"
+            elif loses:
+                verdict = "disagrees"
+            elif beats_stl or beats_kd:
+                verdict = f"partly: aft beats {'stl' if beats_stl else 'kd'} by more than one SE, not {'kd' if beats_stl else 'stl'}"
+            else:
+                verdict = f"inconclusive: aft, stl and kd within one SE ({100 * noise:.1f} points) of each other"
         verdicts.append(verdict)
         lines.append(f"| {name} | {pct(stl)} | {pct(kd)} | {pct(aft)} | {', '.join(others)} | "
                      f"{'–' if reduction is None else f'{100 * reduction:+.1f}%'} | {verdict} |")

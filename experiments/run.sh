@@ -45,17 +45,9 @@ if [ -z "$doc" ]; then
   if [ "$mini" = 1 ]; then doc="$work/results.md"; else doc="$root/docs/results.md"; fi
 fi
 
-aftsweep="${AFTSWEEP:-}"
-if [ -z "$aftsweep" ]; then
-  echo "== building the client (Release)"
-  dotnet build -c Release "$root/client" -nologo -v q >"$work/logs/build.log" 2>&1 || { cat "$work/logs/build.log"; exit 2; }
-  aftsweep="dotnet $root/client/bin/Release/net10.0/aftsweep.dll"
-fi
-
-$aftsweep version >"$work/version.txt"
-commit="$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
-git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
-echo "\`$commit\`" >"$work/commit.txt"
+source "$root/experiments/lib.sh"
+resolve_aftsweep "$root" "$work/logs/build.log"
+record_build "$root" "$work"
 
 # Grids name their data relative to experiments/; the copies we run live elsewhere, so make those paths absolute.
 # --mini keeps every method and combo but one seed, one lambda, 4 steps and 48 rows per split.

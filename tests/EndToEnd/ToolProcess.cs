@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AftSweep.Tests.Infrastructure;
 
 namespace AftSweep.Tests.EndToEnd;
@@ -22,23 +21,9 @@ public static class ToolProcess
 
     public static async Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToolPath());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var start = ChildProcess.Start("dotnet", workingDirectory, [ToolPath(), .. args]);
         start.Environment.Remove("AFTSWEEP_VERBOSE");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(120));
+        return (result.Code, result.Stdout, result.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AftSweep.Tests.EndToEnd;
 using AftSweep.Tests.Infrastructure;
@@ -66,23 +65,9 @@ public sealed class ExperimentScriptsTests : IDisposable
     private static async Task<(int Code, string Output)> ScriptAsync(string script, params string[] args)
     {
         var root = RepositoryRoot.Find();
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(root, script));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var start = ChildProcess.Start("bash", root, [Path.Combine(root, script), .. args]);
         start.Environment["AFTSWEEP"] = $"dotnet {ToolProcess.ToolPath()}";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(20));
+        return (result.Code, result.Stdout + result.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AftSweep.Tests.Infrastructure;
 
 namespace AftSweep.Tests.Packaging;
@@ -39,32 +38,7 @@ public sealed class ToolPackageTests
 
     private static async Task<(int Code, string Stdout, string Diagnostic)> ProcessAsync(string file, string directory, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        var output = await stdout;
-        return (process.ExitCode, output, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}\n{output}\n{await stderr}");
-    }
-}
-
-/// <summary>A fact that runs only when <see cref="ToolPackageTests.OptInVariable"/> is 1, and says how to opt in otherwise.</summary>
-public sealed class PackFactAttribute : FactAttribute
-{
-    public PackFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable(ToolPackageTests.OptInVariable) != "1")
-            Skip = $"packs and installs a ~600 MB tool package (minutes): set {ToolPackageTests.OptInVariable}=1 to run it";
+        var result = await ChildProcess.RunAsync(ChildProcess.Start(file, directory, args), TimeSpan.FromMinutes(10));
+        return (result.Code, result.Stdout, $"{file} {string.Join(' ', args)}: exit {result.Code}\n{result.Stdout}\n{result.Stderr}");
     }
 }

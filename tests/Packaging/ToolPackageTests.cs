@@ -42,3 +42,13 @@ public sealed class ToolPackageTests
         return (result.Code, result.Stdout, $"{file} {string.Join(' ', args)}: exit {result.Code}\n{result.Stdout}\n{result.Stderr}");
     }
 }
+
+/// <summary>A fact that runs only when <see cref="ToolPackageTests.OptInVariable"/> is 1, and says how to opt in otherwise.</summary>
+public sealed class PackFactAttribute : FactAttribute
+{
+    public PackFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(ToolPackageTests.OptInVariable) != "1")
+            Skip = $"packs and installs a ~600 MB tool package (minutes): set {ToolPackageTests.OptInVariable}=1 to run it";
+    }
+}

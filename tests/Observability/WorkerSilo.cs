@@ -3,36 +3,34 @@ using AftSweep.Client.Cluster;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Trials;
 using AftSweep.Infra.Storage;
-using AftSweep.Silo;
+using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Training;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AftSweep.Tests.Observability;
 
 /// <summary>
-/// A silo built by the silo host's own wiring (<see cref="SiloHostExtensions.AddAftSweepSilo"/>: Orleans, Kestrel on
+/// An <see cref="InProcessSilo"/> (the silo host's own wiring: Orleans, Kestrel on
 /// loopback, /healthz, /metrics) in this process, with the real trial executor behind its worker slots: dataset loader,
 /// feature store on a local folder (Polly-wrapped) with a local feature cache in front, teacher factory. The silo
 /// process of this branch registers no executor yet, so this is the silo that trains.
 /// </summary>
 public sealed class WorkerSilo : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly InProcessSilo _silo;
 
-    private WorkerSilo(WebApplication app, int httpPort)
+    private WorkerSilo(InProcessSilo silo, int httpPort)
     {
-        _app = app;
+        _silo = silo;
         HttpPort = httpPort;
     }
 
     public int HttpPort { get; }
 
-    public SweepClient Sweeps => new(_app.Services.GetRequiredService<IClusterClient>());
+    public SweepClient Sweeps => new(_silo.Services.GetRequiredService<IClusterClient>());
 
     /// <summary>
     /// Extracts the test split's features into the silo's blob store beforehand (as another silo would have), so the
@@ -49,36 +47,19 @@ public sealed class WorkerSilo : IAsyncDisposable
 
     public static async Task<WorkerSilo> StartAsync(IReadOnlyList<string> arguments, int httpPort, string workDirectory)
     {
-        Directory.CreateDirectory(workDirectory);
-        var args = arguments.ToArray();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = workDirectory });
-        builder.Logging.ClearProviders();
-        builder.AddAftSweepSilo(args);
-        var services = builder.Services;
-        services.AddSingleton<IDatasetLoader>(new DatasetLoader(new DatasetLoaderOptions { DecodeThreads = 1 }));
-        services.AddSingleton<IFeatureSource>(sp => new FeatureStore(
-            new ResilientBlobStore(new LocalFolderBlobStore(Path.Combine(workDirectory, "features")), new BlobStoreOptions()),
-            new TeacherFactory(),
-            new FeatureStoreOptions { BaseDirectory = workDirectory },
-            new LocalFeatureCache(Path.Combine(workDirectory, "feature-cache")),
-            meterFactory: sp.GetRequiredService<IMeterFactory>()));
-        services.AddTrialExecutor();
-        var app = builder.Build();
-        app.MapAftSweepEndpoints();
-        await app.StartAsync();
-        return new WorkerSilo(app, httpPort);
+        var silo = await InProcessSilo.StartAsync(workDirectory, arguments.ToArray(), services =>
+        {
+            services.AddSingleton<IDatasetLoader>(new DatasetLoader(new DatasetLoaderOptions { DecodeThreads = 1 }));
+            services.AddSingleton<IFeatureSource>(sp => new FeatureStore(
+                new ResilientBlobStore(new LocalFolderBlobStore(Path.Combine(workDirectory, "features")), new BlobStoreOptions()),
+                new TeacherFactory(),
+                new FeatureStoreOptions { BaseDirectory = workDirectory },
+                new LocalFeatureCache(Path.Combine(workDirectory, "feature-cache")),
+                meterFactory: sp.GetRequiredService<IMeterFactory>()));
+            services.AddTrialExecutor();
+        });
+        return new WorkerSilo(silo, httpPort);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _app.StopAsync(stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _silo.DisposeAsync();
 }

@@ -1,10 +1,15 @@
 using AftSweep.Silo;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AftSweep.Tests.Reliability;
+namespace AftSweep.Tests.Infrastructure;
 
-/// <summary>A grains-only silo built by the silo host's own wiring (<see cref="SiloHostExtensions.AddAftSweepSilo"/>) from command-line arguments.</summary>
+/// <summary>
+/// A silo built in this process by the silo host's own wiring (<see cref="SiloHostExtensions.AddAftSweepSilo"/>:
+/// Orleans, Kestrel on loopback, /healthz, /metrics) from command-line arguments; <c>services</c> adds what a test
+/// needs on top (e.g. the real trial executor). Every log line is kept in <see cref="Logs"/>.
+/// </summary>
 public sealed class InProcessSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -18,7 +23,9 @@ public sealed class InProcessSilo : IAsyncDisposable
     public ListLogger Logs { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessSilo> StartAsync(string contentRoot, params string[] args)
+    public static Task<InProcessSilo> StartAsync(string contentRoot, params string[] args) => StartAsync(contentRoot, args, null);
+
+    public static async Task<InProcessSilo> StartAsync(string contentRoot, string[] args, Action<IServiceCollection>? services)
     {
         Directory.CreateDirectory(contentRoot);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
@@ -27,6 +34,7 @@ public sealed class InProcessSilo : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
         builder.AddAftSweepSilo(args);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAftSweepEndpoints();
         await app.StartAsync();
@@ -44,27 +52,5 @@ public sealed class InProcessSilo : IAsyncDisposable
         {
         }
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>Every log line (with its exception) of every category, for tests that check what reaches the logs.</summary>
-public sealed class ListLogger : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    public string Text => string.Join("\n", _lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(ListLogger owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -12,6 +12,13 @@ public interface IFeatureSetGrain : IGrainWithStringKey
     [Alias("Ensure")]
     Task<FeatureSetStatus> EnsureAsync(FeatureSetRequest request);
 
+    /// <summary>
+    /// Like <see cref="EnsureAsync"/> for a set already extracting (re-queues shards a restarted dispatcher forgot),
+    /// but never restarts a failed set: polling callers use it, so a failure between two polls is not retried.
+    /// </summary>
+    [Alias("Resume")]
+    Task<FeatureSetStatus> ResumeAsync(FeatureSetRequest request);
+
     [Alias("GetStatus")]
     Task<FeatureSetStatus> GetStatusAsync();
 

@@ -19,12 +19,16 @@ public sealed class FeatureSetGrain(
 
     private FeatureSetState S => state.State;
 
-    public async Task<FeatureSetStatus> EnsureAsync(FeatureSetRequest request)
+    public Task<FeatureSetStatus> EnsureAsync(FeatureSetRequest request) => EnsureAsync(request, retryFailed: true);
+
+    public Task<FeatureSetStatus> ResumeAsync(FeatureSetRequest request) => EnsureAsync(request, retryFailed: false);
+
+    private async Task<FeatureSetStatus> EnsureAsync(FeatureSetRequest request, bool retryFailed)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Key != this.GetPrimaryKeyString())
             throw new ArgumentException($"feature set request key '{request.Key}' does not match grain '{this.GetPrimaryKeyString()}'");
-        if (S.Phase == FeatureSetPhase.Ready) return Status();
+        if (S.Phase == FeatureSetPhase.Ready || (S.Phase == FeatureSetPhase.Failed && !retryFailed)) return Status();
         if (request.Shards.Count == 0) throw new ArgumentException($"feature set {request.Key}: shards: at least one shard is required");
         for (var i = 0; i < request.Shards.Count; i++)
         {

@@ -297,12 +297,10 @@ public sealed partial class SweepGrain(
         foreach (var request in pending)
         {
             var key = request.Key;
-            // A set that failed stays failed for this activation: Ensure on a failed set is a retry, and polling it
-            // would retry a deterministic failure every poll, forever. While extracting, Ensure re-queues shards a
-            // restarted dispatcher forgot (idempotent for queued or leased ones).
-            var grain = GrainFactory.GetGrain<IFeatureSetGrain>(key);
-            var status = await grain.GetStatusAsync();
-            if (status.Phase is FeatureSetPhase.Missing or FeatureSetPhase.Extracting) status = await grain.EnsureAsync(request);
+            // Resume, not Ensure: a set that failed stays failed for this activation (Ensure on a failed set is a
+            // retry, and polling would retry a deterministic failure every poll, forever). While extracting, Resume
+            // re-queues shards a restarted dispatcher forgot (idempotent for queued or leased ones).
+            var status = await GrainFactory.GetGrain<IFeatureSetGrain>(key).ResumeAsync(request);
             if (status.Phase == _featureSets[key]) continue;
             _featureSets[key] = status.Phase;
             changed = true;

@@ -73,6 +73,69 @@ public sealed class FeatureSetTests
         Assert.Equal($"features/{key}/3.f32", status.Shards[3]!.Blob);
     }
 
+    private sealed class FailingRunner : IFeatureExtractionRunner
+    {
+        private int _calls;
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<FeatureShardResult> ExtractShardAsync(FeatureShardSpec shard, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            throw new InvalidOperationException("teacher file is not ONNX");
+        }
+    }
+
+    [Fact]
+    public async Task ResumeFeatureSet_SetFailed_StaysFailedWhileEnsureRetries()
+    {
+        using var temp = new TempFolder();
+        var runner = new FailingRunner();
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+        {
+            Silos = 1,
+            StateFolder = temp.Path,
+            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 1 },
+            Scheduling = TestClusters.FastScheduling(),
+            ConfigureServices = (_, services) =>
+            {
+                services.AddSingleton<ITrialExecutor>(new ScriptedExecutor().ForSilo(0));
+                services.AddSingleton<IFeatureExtractionRunner>(runner);
+            },
+        });
+        const string key = "fsfailing01";
+        var dataset = new DatasetSpec { Name = "d", Kind = DatasetKind.Vectors, Format = DatasetFormat.Npy, Train = new SplitSource(), Test = new SplitSource() };
+        var request = new FeatureSetRequest
+        {
+            Key = key,
+            Shards = [new FeatureShardSpec
+            {
+                FeatureSetKey = key, Index = 0, Teacher = new TeacherRef("t", "noise:8"), Dataset = dataset,
+                DatasetFingerprint = "fp", Split = "train", RowStart = 0, RowCount = 10,
+            }],
+        };
+        var grain = cluster.Client.GetGrain<IFeatureSetGrain>(key);
+
+        var status = await grain.EnsureAsync(request);
+        for (var i = 0; i < 200 && status.Phase != FeatureSetPhase.Failed; i++)
+        {
+            await Task.Delay(50);
+            status = await grain.ResumeAsync(request);
+        }
+        Assert.Equal(FeatureSetPhase.Failed, status.Phase);
+        var callsWhenFailed = runner.Calls;
+
+        // Polling a failed set must not start it again, however often it is asked.
+        for (var i = 0; i < 5; i++) Assert.Equal(FeatureSetPhase.Failed, (await grain.ResumeAsync(request)).Phase);
+        await Task.Delay(500);
+        Assert.Equal(callsWhenFailed, runner.Calls);
+
+        // An explicit Ensure is a retry: a fresh attempt budget, so the runner is called again.
+        Assert.Equal(FeatureSetPhase.Extracting, (await grain.EnsureAsync(request)).Phase);
+        for (var i = 0; i < 200 && runner.Calls == callsWhenFailed; i++) await Task.Delay(50);
+        Assert.True(runner.Calls > callsWhenFailed, "Ensure on a failed set should retry its shards");
+        Assert.Contains(status.Errors, e => e.Contains("not ONNX", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Connect_NoSiloListening_ThrowsClusterUnreachableSayingWhatWasTried()
     {

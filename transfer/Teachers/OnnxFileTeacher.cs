@@ -91,7 +91,8 @@ public sealed class OnnxFileTeacher : ITeacher
             var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1), options.TextWorkers,
                 WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
             var identity = ModelHash.Identity("onnx-file", hash,
-                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
+                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}",
+                LengthBatches.Describe(options.TextBatchSize));
             return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
         }
     }

@@ -91,8 +91,7 @@ public sealed class OnnxFileTeacher : ITeacher
             var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1), options.TextWorkers,
                 WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
             var identity = ModelHash.Identity("onnx-file", hash,
-                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}",
-                LengthBatches.Describe(options.TextBatchSize));
+                $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
             return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
         }
     }

@@ -37,8 +37,7 @@ public sealed class SentenceEmbeddingTeacher : ITeacher
                 options.TextBatchSize);
         });
         _identity = new(() => ModelHash.Identity(recipe.Spec, ModelHash.OfFile(recipe.Package.DllPath),
-            $"tokenizer=bert-wordpiece-uncased;maxLength={recipe.MaxLength};output=last_hidden_state;pooling={recipe.Pooling};normalise=l2",
-            LengthBatches.Describe(options.TextBatchSize)));
+            $"tokenizer=bert-wordpiece-uncased;maxLength={recipe.MaxLength};output=last_hidden_state;pooling={recipe.Pooling};normalise=l2"));
     }
 
     public static SentenceEmbeddingTeacher MiniLm(TeacherOptions options) =>

@@ -17,12 +17,6 @@ public static class LengthBatches
         return order.Chunk(batchSize).ToArray();
     }
 
-    /// <summary>
-    /// The plan's part of a teacher identity: a row's padding depends on its batch-mates, which changes its features
-    /// in the last bits (never more than float rounding: padding is masked), so sets batched differently are keyed apart.
-    /// </summary>
-    public static string Describe(int batchSize) => $"batching=length-sorted-{batchSize}";
-
     /// <summary>Tokens a batch holds after padding, over the real tokens: the work padding adds (1 = none).</summary>
     public static double PaddingFactor(IReadOnlyList<int> lengths, IEnumerable<int[]> batches)
     {

@@ -91,7 +91,9 @@ internal sealed class SentenceEncoder : IDisposable
             while ((b = Interlocked.Increment(ref next)) < batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var rows = plan[b];
+                // Longest batches first: the last batches, which one worker may finish while the others idle,
+                // are then the shortest (longest-processing-time-first scheduling; the batches are unchanged).
+                var rows = plan[batches - 1 - b];
                 RunBatch(session, run, rows.Select(i => encoded[i]).ToArray(), rows, data);
                 rowsDone?.Report(Interlocked.Add(ref done, rows.Length));
             }

@@ -45,6 +45,24 @@ public sealed class SentenceTeacherTests
         for (var j = 0; j < 384; j++) Assert.Equal(batch.Data[384 + j], alone.Data[j], 4);
     }
 
+    [Theory]
+    [InlineData("onnx:minilm")]
+    [InlineData("onnx:arctic-xs")]
+    public async Task RealSst2Phrases_BatchedByLength_MatchEachPhraseRunAloneInDatasetOrder(string spec)
+    {
+        // Batch size 1 runs every phrase unpadded: the reference the length-sorted, padded batches must reproduce.
+        var data = TeacherTestData.Sentences(LengthBatchesTests.Sst2Sentences(40));
+        using var batched = new TeacherFactory(new TeacherOptions { TextBatchSize = 16 }).Create(spec, ".");
+        using var alone = new TeacherFactory(new TeacherOptions { TextBatchSize = 1 }).Create(spec, ".");
+
+        var b = await batched.ExtractAsync(data, SplitName.Train, 0, 40, null, CancellationToken.None);
+        var a = await alone.ExtractAsync(data, SplitName.Train, 0, 40, null, CancellationToken.None);
+
+        var worst = b.Data.Zip(a.Data, (x, y) => Math.Abs(x - y)).Max(); // rows are unit vectors: absolute = relative
+        Assert.True(worst < 1e-5, $"{spec}: batched and unbatched features differ by up to {worst}");
+        Assert.Equal(batched.Identity, alone.Identity); // batching is not part of the teacher function
+    }
+
     [Fact]
     public void MiniLmTokenizer_FramesWithClsAndSep_LowercasesAndTruncates()
     {

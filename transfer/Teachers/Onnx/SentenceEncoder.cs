@@ -5,8 +5,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace AftSweep.Transfer.Teachers.Onnx;
 
 /// <summary>
-/// Runs a BERT-style ONNX text model over many texts: tokenizes, sorts by token count so each batch pads little,
-/// runs batches, pools each row (<see cref="TextPooling"/>), optionally L2-normalises, and returns rows in input
+/// Runs a BERT-style ONNX text model over many texts: tokenizes, batches rows of similar token count
+/// (<see cref="LengthBatches"/>) so each batch pads little, runs the batches, pools each row (<see cref="TextPooling"/>), optionally L2-normalises, and returns rows in input
 /// order. Batches are shared out to several single-threaded sessions (one per core): for these small models that
 /// beats one session's intra-op threads, which synchronise per operator. A row's features depend only on its own
 /// tokens (padding is masked out) up to float rounding, and a given batch gives the same bits on any session.
@@ -77,9 +77,9 @@ internal sealed class SentenceEncoder : IDisposable
     private FeatureMatrix Encode(IReadOnlyList<string> texts, IProgress<int>? rowsDone, CancellationToken cancellationToken)
     {
         var encoded = texts.Select(t => _tokenizer.EncodeOne(t, _maxLength)).ToArray();
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => encoded[i].Length).ThenBy(i => i).ToArray();
+        var plan = LengthBatches.Plan(encoded.Select(e => e.Length).ToArray(), _batchSize);
         var data = new float[(long)texts.Count * Dim];
-        var batches = (order.Length + _batchSize - 1) / _batchSize;
+        var batches = plan.Length;
         var workers = Math.Max(1, Math.Min(_workers, batches));
         while (_sessions.Count < workers) _sessions.Add(_openSession());
         var next = -1;
@@ -91,7 +91,9 @@ internal sealed class SentenceEncoder : IDisposable
             while ((b = Interlocked.Increment(ref next)) < batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var rows = order.AsSpan(b * _batchSize, Math.Min(_batchSize, order.Length - b * _batchSize)).ToArray();
+                // Longest batches first: the last batches, which one worker may finish while the others idle,
+                // are then the shortest (longest-processing-time-first scheduling; the batches are unchanged).
+                var rows = plan[batches - 1 - b];
                 RunBatch(session, run, rows.Select(i => encoded[i]).ToArray(), rows, data);
                 rowsDone?.Report(Interlocked.Add(ref done, rows.Length));
             }

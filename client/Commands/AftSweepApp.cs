@@ -91,7 +91,7 @@ public static class AftSweepApp
             bench.AddCommand<Bench.Step.BenchStepCommand>("step")
                 .WithDescription("Training steps per second of each method on one model and batch, and the ratio to stl.");
             bench.AddCommand<Bench.Features.BenchFeaturesCommand>("features").WithDescription("Shard read MB/s from the local cache and the blob store; teacher rows/s.");
-            bench.AddCommand<Bench.Scheduler.BenchSchedulerCommand>("scheduler").WithDescription("Scheduling throughput and lease-to-commit latency with no-op trials.");
+            bench.AddCommand<Bench.Scheduler.BenchSchedulerCommand>("scheduler").WithDescription("Scheduling throughput and lease-to-commit latency with no-op trials (per trial: from its slot receiving the lease to the slot receiving the durable commit's acknowledgement, including waits within a leased batch).");
         });
     }
 }

@@ -5,6 +5,7 @@ using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using System.Runtime.ExceptionServices;
 
 namespace AftSweep.Grains.Dispatch;
 
@@ -80,21 +81,22 @@ public sealed partial class DispatcherGrain(
             // Leave most of a short queue to other slots: a batch is at most an eighth of what is queued.
             var take = Math.Min(max, 1 + _queue.Count / 8);
             while (items.Count < take && _queue.Take(request) is { } next) items.Add(next);
-            var attempts = items.Select(async item =>
+            // Every owner is asked at once and the answers are handled in one turn: awaiting each would cost this grain a
+            // turn per item, and every slot's lease, heartbeat and commit queue behind this grain's turns.
+            var grants = items.Select(item => BeginLease(item, request.Worker)).ToList();
+            await WhenAllSettled(grants);
+            var leases = new List<Lease>(items.Count);
+            Exception? error = null;
+            for (var i = 0; i < items.Count; i++)
             {
-                try
-                {
-                    return (Lease: await TryLeaseAsync(item, request.Worker), Error: (Exception?)null);
-                }
-                catch (Exception e)
-                {
-                    return (Lease: null, Error: e); // TryLeaseAsync put the item back
-                }
-            }).ToList();
-            var results = await Task.WhenAll(attempts);
-            var leases = results.Where(r => r.Lease is not null).Select(r => r.Lease!).ToList();
+                var lease = EndLease(items[i], request.Worker, grants[i]);
+                if (!grants[i].IsCompletedSuccessfully) error ??= grants[i].Exception?.InnerException ?? new TaskCanceledException(grants[i]);
+                // A batch's slot starts without a first heartbeat, which is where a single lease learns it is cancelled:
+                // leases of cancelled sweeps are not handed out; like a lease its slot dropped on Cancel, they expire.
+                if (lease is not null && !_byId[lease.LeaseId].Cancelled) leases.Add(lease);
+            }
             if (leases.Count > 0) return leases;
-            if (results.FirstOrDefault(r => r.Error is not null).Error is { } error) throw error;
+            if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
     }
 
@@ -105,8 +107,36 @@ public sealed partial class DispatcherGrain(
         return replies;
     }
 
-    public async Task<IReadOnlyList<CommitReply>> CommitBatchAsync(IReadOnlyList<Commit> commits) =>
-        await Task.WhenAll(commits.Select(CommitAsync));
+    public async Task<IReadOnlyList<CommitReply>> CommitBatchAsync(IReadOnlyList<Commit> commits)
+    {
+        // As for a lease batch: all owners at once, their answers handled in one turn of this grain.
+        var entries = commits.Select(c => _byId.TryGetValue(c.LeaseId, out var e) && e.Token == c.FencingToken ? e : null).ToList();
+        var results = commits.Select((c, i) => _owners.CompleteAsync(c.Kind, c.Key, c.FencingToken, c.Worker, c.Outcome, entries[i]?.Item.SweepIds ?? [])).ToList();
+        await WhenAllSettled(results);
+        var replies = new CommitReply[commits.Count];
+        Exception? error = null;
+        for (var i = 0; i < commits.Count; i++)
+        {
+            if (!results[i].IsCompletedSuccessfully)
+            {
+                // Not decided: the lease stays; the slot sends the batch again (commits are idempotent by token).
+                error ??= results[i].Exception?.InnerException ?? new TaskCanceledException(results[i]);
+                continue;
+            }
+            var (commit, entry, result) = (commits[i], entries[i], results[i].Result);
+            if (entry is not null) RemoveLease(entry);
+            if (result.Requeue is { } again) Enqueue(entry is null ? again : WorkQueue.Merge(again, entry.Item.SweepIds));
+            Notify(result.Finished);
+            if (result.Reply == CommitReply.Stale) LogStaleCommit(logger, commit.Key, commit.FencingToken, commit.Worker);
+            replies[i] = result.Reply;
+        }
+        if (error is not null) ExceptionDispatchInfo.Throw(error);
+        return replies;
+    }
+
+    /// <summary>Completes when every task has, without throwing (the caller looks at each).</summary>
+    private static Task WhenAllSettled(IEnumerable<Task> tasks) =>
+        Task.WhenAll(tasks).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Takes an item the slot can run, waiting up to the slot's long-poll time; null when none came.</summary>
     private async Task<WorkItem?> WaitForItemAsync(LeaseRequest request)
@@ -144,16 +174,7 @@ public sealed partial class DispatcherGrain(
         return await AdoptAsync(heartbeat);
     }
 
-    public async Task<CommitReply> CommitAsync(Commit commit)
-    {
-        if (_byId.TryGetValue(commit.LeaseId, out var entry) && entry.Token != commit.FencingToken) entry = null;
-        var result = await _owners.CompleteAsync(commit.Kind, commit.Key, commit.FencingToken, commit.Worker, commit.Outcome, entry?.Item.SweepIds ?? []);
-        if (entry is not null) RemoveLease(entry);
-        if (result.Requeue is { } again) Enqueue(entry is null ? again : WorkQueue.Merge(again, entry.Item.SweepIds));
-        Notify(result.Finished);
-        if (result.Reply == CommitReply.Stale) LogStaleCommit(logger, commit.Key, commit.FencingToken, commit.Worker);
-        return result.Reply;
-    }
+    public async Task<CommitReply> CommitAsync(Commit commit) => (await CommitBatchAsync([commit]))[0];
 
     public async Task<int> EnqueueAsync(string? sweepId, IReadOnlyList<WorkItem> items)
     {
@@ -216,21 +237,39 @@ public sealed partial class DispatcherGrain(
 
     private async Task<Lease?> TryLeaseAsync(WorkItem item, string worker)
     {
+        var grant = BeginLease(item, worker);
+        await WhenAllSettled([grant]);
+        var lease = EndLease(item, worker, grant);
+        // The owner is unreachable (its silo may be dying): EndLease kept the item; the slot backs off.
+        if (!grant.IsCompletedSuccessfully) await grant;
+        return lease;
+    }
+
+    /// <summary>Asks the owner for a lease; until <see cref="EndLease"/> the item is neither queued nor leased.</summary>
+    private Task<LeaseGrant> BeginLease(WorkItem item, string worker)
+    {
         _leasing[item.Key] = (item, []);
-        LeaseGrant grant;
         try
         {
-            grant = await _owners.BeginLeaseAsync(item, worker);
+            return _owners.BeginLeaseAsync(item, worker);
         }
-        catch
+        catch (Exception e)
         {
-            // The owner is unreachable (its silo may be dying): keep the item and let the slot back off.
-            _leasing.Remove(item.Key, out var pending);
-            Enqueue(WorkQueue.Merge(item, pending.Merged));
-            throw;
+            return Task.FromException<LeaseGrant>(e);
         }
+    }
+
+    /// <summary>Records the owner's answer: a lease, null when the work turned out finished, or the item queued again when the owner call failed.</summary>
+    private Lease? EndLease(WorkItem item, string worker, Task<LeaseGrant> call)
+    {
         _leasing.Remove(item.Key, out var leasing);
         item = WorkQueue.Merge(item, leasing.Merged);
+        if (!call.IsCompletedSuccessfully)
+        {
+            Enqueue(item);
+            return null;
+        }
+        var grant = call.Result;
         if (grant.Status == LeaseGrantStatus.Finished)
         {
             Notify(grant.Finished);

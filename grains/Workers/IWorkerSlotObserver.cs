@@ -6,4 +6,7 @@ namespace AftSweep.Grains.Workers;
 public interface IWorkerSlotObserver
 {
     void OnCommitted(string worker, WorkItem item, CommitReply reply, TimeSpan leaseToCommit);
+
+    /// <summary>The same commit with its lease-to-commit time split into phases (<see cref="LeaseTimeline.Total"/> is that time).</summary>
+    void OnCommitted(string worker, WorkItem item, CommitReply reply, LeaseTimeline timeline) => OnCommitted(worker, item, reply, timeline.Total);
 }

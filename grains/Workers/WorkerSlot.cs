@@ -29,8 +29,13 @@ public sealed partial class WorkerSlot(
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
     private const int CommitTries = 5;
-    /// <summary>Most leases a slot holds at once; batches only grow while items finish within <see cref="FastItem"/>.</summary>
-    public const int MaxWindow = 8;
+    /// <summary>
+    /// Most leases a slot holds at once; batches only grow while items finish within <see cref="FastItem"/>. Four, not
+    /// more: a batch's commit waits for the slowest of its owners, and every leased item is work queued in front of every
+    /// commit, so on a busy machine lease-to-commit grows with the batch while trials/s barely does (see
+    /// experiments/benchmarks-notes.md: 8 doubled the 2-silo p50 for a few percent less CPU per trial).
+    /// </summary>
+    public const int MaxWindow = 4;
     private static readonly TimeSpan FastItem = TimeSpan.FromMilliseconds(20);
 
     private int _window = 1;
@@ -96,24 +101,24 @@ public sealed partial class WorkerSlot(
     }
 
     /// <summary>
-    /// Runs a batch of leases one after another. All held leases heartbeat together; outcomes are committed together at
-    /// the end, or at a heartbeat tick when an item turns out slow, so no finished item waits long for its commit.
+    /// Runs a batch of leases one after another. Batches only hold items that recently finished in milliseconds, so there
+    /// is no first heartbeat (leased to running) before they start: a fresh lease has most of its duration left, the
+    /// dispatcher hands out no lease it already knows is cancelled, and the commit is decided by token at the owner
+    /// either way. All held leases heartbeat together at each tick while an item turns out slow; outcomes are committed
+    /// together at the end, or at such a tick, so no finished item waits long for its commit.
     /// </summary>
     private async Task RunBatchAsync(IReadOnlyList<Lease> leases, Stopwatch clock, CancellationToken stopping)
     {
-        var held = new List<Lease>(leases.Count);
-        var replies = await HeartbeatBatchAsync(leases, _ => null);
-        for (var i = 0; i < leases.Count; i++)
-        {
-            if (replies[i] == HeartbeatReply.Continue) held.Add(leases[i]);
-        }
-        var finished = new List<(Lease Lease, WorkOutcome Outcome)>();
+        var held = new List<Lease>(leases);
+        var beaten = TimeSpan.Zero;
+        var finished = new List<Finished>();
         while (held.Count > 0 && !stopping.IsCancellationRequested)
         {
             var lease = held[0];
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var progress = new LatestProgress();
             var meter = new SlotProgressMeter(metrics, device, worker, lease.Item);
+            var started = clock.Elapsed;
             var work = Task.Run(() => ExecuteAsync(lease.Item, progress, cts.Token), CancellationToken.None);
             var abandoned = false;
             while (!work.IsCompleted)
@@ -163,7 +168,7 @@ public sealed partial class WorkerSlot(
             }
             held.RemoveAt(0);
             meter.Finish(outcome);
-            finished.Add((lease, outcome));
+            finished.Add(new Finished(lease, outcome, beaten, started, clock.Elapsed));
         }
         // Leases left unstarted by a stopping silo expire and are re-queued elsewhere, like an abandoned running one.
         await CommitBatchAsync(finished, clock, stopping);
@@ -191,7 +196,14 @@ public sealed partial class WorkerSlot(
         }
     }
 
-    private async Task CommitBatchAsync(List<(Lease Lease, WorkOutcome Outcome)> finished, Stopwatch clock, CancellationToken stopping)
+    /// <summary>An item of a batch that finished, with when (on the batch's clock) its phases began and ended.</summary>
+    private sealed record Finished(Lease Lease, WorkOutcome Outcome, TimeSpan Beaten, TimeSpan Started, TimeSpan Ended)
+    {
+        public LeaseTimeline Timeline(TimeSpan sent, TimeSpan acknowledged) =>
+            new(Beaten, Started - Beaten, Ended - Started, sent - Ended, acknowledged - sent);
+    }
+
+    private async Task CommitBatchAsync(List<Finished> finished, Stopwatch clock, CancellationToken stopping)
     {
         if (finished.Count == 0) return;
         var commits = finished.Select(f => new Commit
@@ -204,15 +216,18 @@ public sealed partial class WorkerSlot(
             Outcome = f.Outcome,
         }).ToList();
         var delay = MinBackoff;
+        var sent = clock.Elapsed;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // Idempotent by token, as for one commit: a batch whose reply was lost is safe to send again.
                 var replies = await _dispatcher.CommitBatchAsync(commits);
+                var acknowledged = clock.Elapsed;
                 for (var i = 0; i < finished.Count; i++)
                 {
-                    foreach (var observer in observers) observer.OnCommitted(worker, finished[i].Lease.Item, replies[i], clock.Elapsed);
+                    var timeline = finished[i].Timeline(sent, acknowledged);
+                    foreach (var observer in observers) observer.OnCommitted(worker, finished[i].Lease.Item, replies[i], timeline);
                     if (replies[i] == CommitReply.Stale) LogStale(logger, worker, finished[i].Lease.Item.Key);
                 }
                 return;
@@ -238,6 +253,7 @@ public sealed partial class WorkerSlot(
         // The first heartbeat moves the trial from leased to running.
         var first = await HeartbeatAsync(lease, null);
         if (first is HeartbeatReply.Cancel or HeartbeatReply.Lost) return;
+        var beaten = clock.Elapsed;
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var progress = new LatestProgress();
@@ -285,7 +301,7 @@ public sealed partial class WorkerSlot(
             var failure = WorkOutcome.Failure(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"timeout: still running after {limit.TotalSeconds:0.###} s ({SchedulingOptions.Section}:{nameof(SchedulingOptions.TrialTimeout)})"), retryable: false);
             meter.Finish(failure);
-            await CommitAsync(lease, failure, clock, stopping);
+            await CommitAsync(new Finished(lease, failure, beaten, beaten, clock.Elapsed), clock, stopping);
             return;
         }
 
@@ -300,7 +316,7 @@ public sealed partial class WorkerSlot(
         }
         if (abandoned) return;
         meter.Finish(outcome);
-        await CommitAsync(lease, outcome, clock, stopping);
+        await CommitAsync(new Finished(lease, outcome, beaten, beaten, clock.Elapsed), clock, stopping);
     }
 
     private async Task<WorkOutcome> ExecuteAsync(WorkItem item, LatestProgress progress, CancellationToken cancellationToken)
@@ -352,8 +368,9 @@ public sealed partial class WorkerSlot(
         }
     }
 
-    private async Task CommitAsync(Lease lease, WorkOutcome outcome, Stopwatch clock, CancellationToken stopping)
+    private async Task CommitAsync(Finished finished, Stopwatch clock, CancellationToken stopping)
     {
+        var (lease, outcome) = (finished.Lease, finished.Outcome);
         var commit = new Commit
         {
             LeaseId = lease.LeaseId,
@@ -364,13 +381,15 @@ public sealed partial class WorkerSlot(
             Outcome = outcome,
         };
         var delay = MinBackoff;
+        var sent = clock.Elapsed;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // Commits are idempotent by token (AlreadyAccepted), so retrying a commit whose reply was lost is safe.
                 var reply = await _dispatcher.CommitAsync(commit);
-                foreach (var observer in observers) observer.OnCommitted(worker, lease.Item, reply, clock.Elapsed);
+                var timeline = finished.Timeline(sent, clock.Elapsed);
+                foreach (var observer in observers) observer.OnCommitted(worker, lease.Item, reply, timeline);
                 if (reply == CommitReply.Stale) LogStale(logger, worker, lease.Item.Key);
                 return;
             }

@@ -61,11 +61,13 @@ public sealed class LambdaChoiceConsistencyTests
         }
 
         var records = await RecordsAsync(temp.Path, plan.SweepId);
-        // The selection trials were re-run: attempt 1's lease was lost with the restart, attempt 2 succeeded (as in the real run).
+        // The selection trials were re-run: the lease of their committed attempt was found unresolved after the restart
+        // ("lease lost"), and a later attempt succeeded (as in the real run). A loaded machine may add expired leases.
         Assert.All(records.Where(r => r.Spec.Stage == TrialStage.Selection), r =>
         {
-            Assert.Equal(2, r.Attempts);
-            Assert.Contains("lease lost", Assert.Single(r.Errors));
+            Assert.Equal(TrialStatus.Succeeded, r.Status);
+            Assert.Contains(r.Errors, e => e.Contains("lease lost", StringComparison.Ordinal));
+            Assert.Equal(r.Errors.Count + 1, r.Attempts);
         });
         AssertFinalsFollowRecords(records, cell.Key, expectedLambda: 1);
     }

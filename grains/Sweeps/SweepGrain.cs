@@ -42,6 +42,7 @@ public sealed partial class SweepGrain(
     // Records of stage-2 trials this sweep does not currently plan (a lambda no longer chosen), by trial id.
     private readonly Dictionary<string, TrialRecord> _detached = new(StringComparer.Ordinal);
     private bool _forgotten;
+    private bool _recheckAllCells;
     // ETA baseline: finished trials and time when this activation started watching the sweep.
     private int _baselineFinished = -1;
     private long _baselineAt;
@@ -203,10 +204,26 @@ public sealed partial class SweepGrain(
     public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
     {
         if (Plan is null) return;
-        var changed = false;
-        foreach (var record in finished) changed |= Accept(record);
-        if (changed && !state.State.Cancelled) await AdvanceAsync();
-        if (changed) ReportProgress();
+        HashSet<string>? cells = null;
+        foreach (var record in finished)
+        {
+            if (Accept(record)) (cells ??= new(StringComparer.Ordinal)).Add(_cellOf[record.Spec.Id]);
+        }
+        if (cells is not null && !state.State.Cancelled)
+        {
+            try
+            {
+                await AdvanceAsync(_recheckAllCells ? null : cells);
+                _recheckAllCells = false;
+            }
+            catch
+            {
+                // These cells' records are accepted now: the next batch must look at every cell, not only its own.
+                _recheckAllCells = true;
+                throw;
+            }
+        }
+        if (cells is not null) ReportProgress();
     }
 
     public async Task<int> ResyncAsync()
@@ -227,12 +244,13 @@ public sealed partial class SweepGrain(
     /// records no longer support (a failed selection trial retried, a selection record lost and its trial re-run with
     /// another result) is revoked, and the cell waits for its stage 1 again or switches to the lambda the records pick.
     /// </summary>
-    private async Task AdvanceAsync()
+    /// <param name="only">The cells whose records changed (a finished-trials batch); null re-checks every cell.</param>
+    private async Task AdvanceAsync(IReadOnlySet<string>? only = null)
     {
         var plan = Plan!;
         var queued = new List<WorkItem>();
         var changed = false;
-        foreach (var cell in plan.Cells)
+        foreach (var cell in only is null ? plan.Cells : only.Select(k => _cells[k]))
         {
             if (!cell.NeedsSelection) continue;
             var persisted = state.State.Choices.GetValueOrDefault(cell.Key);

@@ -283,7 +283,9 @@ public sealed class SegmentJournal : IDisposable
                 {
                     try
                     {
-                        TryCompact();
+                        // Appends go on meanwhile: compact again while they outweigh the live data (a failure raises the bar, ending the loop).
+                        do TryCompact();
+                        while (CompactionDue() && LastCompactionError is null && !_disposed);
                     }
                     finally
                     {

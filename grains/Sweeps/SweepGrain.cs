@@ -39,7 +39,10 @@ public sealed partial class SweepGrain(
     private readonly Dictionary<string, CellPlan> _cells = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _finalsOf = new(StringComparer.Ordinal);
     private readonly HashSet<string> _selectionFailed = new(StringComparer.Ordinal);
+    // Records of stage-2 trials this sweep does not currently plan (a lambda no longer chosen), by trial id.
+    private readonly Dictionary<string, TrialRecord> _detached = new(StringComparer.Ordinal);
     private bool _forgotten;
+    private bool _recheckAllCells;
     // ETA baseline: finished trials and time when this activation started watching the sweep.
     private int _baselineFinished = -1;
     private long _baselineAt;
@@ -186,13 +189,14 @@ public sealed partial class SweepGrain(
             var item = await GrainFactory.GetGrain<ITrialGrain>(spec.Id).RetryAsync(SweepId, spec);
             if (item is null) continue;
             _records.Remove(spec.Id);
-            _selectionFailed.Remove(_cellOf[spec.Id]);
             items.Add(item);
         }
         if (items.Count > 0)
         {
             _forgotten = false;
             await Dispatcher.EnqueueAsync(SweepId, items);
+            // A retried selection trial reopens its cell's stage 1: the choice made without it is revoked until it finishes.
+            await AdvanceAsync();
         }
         return items.Count;
     }
@@ -200,10 +204,26 @@ public sealed partial class SweepGrain(
     public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
     {
         if (Plan is null) return;
-        var changed = false;
-        foreach (var record in finished) changed |= Accept(record);
-        if (changed && !state.State.Cancelled) await AdvanceAsync();
-        if (changed) ReportProgress();
+        HashSet<string>? cells = null;
+        foreach (var record in finished)
+        {
+            if (Accept(record)) (cells ??= new(StringComparer.Ordinal)).Add(_cellOf[record.Spec.Id]);
+        }
+        if (cells is not null && !state.State.Cancelled)
+        {
+            try
+            {
+                await AdvanceAsync(_recheckAllCells ? null : cells);
+                _recheckAllCells = false;
+            }
+            catch
+            {
+                // These cells' records are accepted now: the next batch must look at every cell, not only its own.
+                _recheckAllCells = true;
+                throw;
+            }
+        }
+        if (cells is not null) ReportProgress();
     }
 
     public async Task<int> ResyncAsync()
@@ -218,35 +238,117 @@ public sealed partial class SweepGrain(
         return await EnqueueUnfinishedAsync();
     }
 
-    /// <summary>Decides every cell whose stage 1 just finished and queues its stage 2; notices when the sweep is done.</summary>
-    private async Task AdvanceAsync()
+    /// <summary>
+    /// Decides every cell whose stage 1 is finished and queues its stage 2; notices when the sweep is done. The choice
+    /// is re-derived from the selection records every time, not trusted from the state: a persisted choice that the
+    /// records no longer support (a failed selection trial retried, a selection record lost and its trial re-run with
+    /// another result) is revoked, and the cell waits for its stage 1 again or switches to the lambda the records pick.
+    /// </summary>
+    /// <param name="only">The cells whose records changed (a finished-trials batch); null re-checks every cell.</param>
+    private async Task AdvanceAsync(IReadOnlySet<string>? only = null)
     {
         var plan = Plan!;
         var queued = new List<WorkItem>();
-        foreach (var cell in plan.Cells)
+        var changed = false;
+        foreach (var cell in only is null ? plan.Cells : only.Select(k => _cells[k]))
         {
-            if (!cell.NeedsSelection || state.State.Choices.ContainsKey(cell.Key) || _selectionFailed.Contains(cell.Key)) continue;
-            if (!cell.SelectionTrials.All(t => _records.ContainsKey(t.Id))) continue;
-
-            var choice = LambdaSelection.ChooseFrom(cell.SelectionTrials
-                .Select(t => _records[t.Id])
-                .Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null)
-                .Select(r => (r.Spec.Lambda ?? throw new InvalidDataException($"trial {r.Spec.Id}: a selection trial without a lambda"), r.Result!.Accuracy)));
-            if (choice is null)
+            if (!cell.NeedsSelection) continue;
+            var persisted = state.State.Choices.GetValueOrDefault(cell.Key);
+            var (complete, derived) = DeriveChoice(cell);
+            if (!complete)
             {
-                _selectionFailed.Add(cell.Key);
-                LogSelectionFailed(logger, SweepId, cell.Key);
+                // Stage 2 starts only once every selection trial is terminal.
+                _selectionFailed.Remove(cell.Key);
+                if (persisted is not null)
+                {
+                    LogChoiceRevoked(logger, SweepId, cell.Key, persisted.Lambda, "a selection trial has no finished record any more");
+                    RevokeChoice(cell);
+                    changed = true;
+                }
                 continue;
             }
-            var choices = new Dictionary<string, LambdaChoice>(state.State.Choices, StringComparer.Ordinal) { [cell.Key] = choice };
-            state.State = state.State with { Choices = choices };
-            await state.WriteStateAsync();
-            LogLambdaChosen(logger, SweepId, cell.Key, choice.Lambda, choice.MeanHoldoutAccuracy);
-            foreach (var spec in AddFinals(cell, choice.Lambda)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
+            if (derived is null)
+            {
+                if (persisted is not null)
+                {
+                    LogChoiceRevoked(logger, SweepId, cell.Key, persisted.Lambda, "no selection trial succeeded");
+                    RevokeChoice(cell);
+                    changed = true;
+                }
+                if (_selectionFailed.Add(cell.Key)) LogSelectionFailed(logger, SweepId, cell.Key);
+                continue;
+            }
+            _selectionFailed.Remove(cell.Key);
+            if (persisted is not null && persisted.Lambda.Equals(derived.Lambda))
+            {
+                if (!SameScores(persisted, derived))
+                {
+                    // Same lambda, other numbers (a selection trial re-run): keep the finals, record what the records say.
+                    SetChoice(cell.Key, derived);
+                    changed = true;
+                }
+                continue;
+            }
+            if (persisted is not null)
+            {
+                LogChoiceRevoked(logger, SweepId, cell.Key, persisted.Lambda, $"the selection records choose lambda {derived.Lambda}");
+                RevokeChoice(cell);
+            }
+            SetChoice(cell.Key, derived);
+            changed = true;
+            LogLambdaChosen(logger, SweepId, cell.Key, derived.Lambda, derived.MeanHoldoutAccuracy);
+            foreach (var spec in AddFinals(cell, derived.Lambda))
+            {
+                if (!_records.ContainsKey(spec.Id)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
+            }
         }
+        // The choice is durable before any stage-2 trial of it is queued.
+        if (changed) await state.WriteStateAsync();
         queued.RemoveAll(item => !FeaturesReady(item.Trial!));
         if (queued.Count > 0) await EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
+    }
+
+    /// <summary>
+    /// Whether every selection trial of the cell has a terminal record, and if so the choice LambdaSelection makes over
+    /// the succeeded ones (null when none succeeded). Failed selection trials are terminal and simply not candidates.
+    /// </summary>
+    private (bool Complete, LambdaChoice? Choice) DeriveChoice(CellPlan cell)
+    {
+        if (!cell.SelectionTrials.All(t => _records.ContainsKey(t.Id))) return (false, null);
+        var choice = LambdaSelection.ChooseFrom(cell.SelectionTrials
+            .Select(t => _records[t.Id])
+            .Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null)
+            .Select(r => (r.Spec.Lambda ?? throw new InvalidDataException($"trial {r.Spec.Id}: a selection trial without a lambda"), r.Result!.Accuracy)));
+        return (true, choice);
+    }
+
+    private static bool SameScores(LambdaChoice a, LambdaChoice b) =>
+        a.Scores.Count == b.Scores.Count
+        && a.Scores.Zip(b.Scores).All(p => p.First.Lambda.Equals(p.Second.Lambda) && p.First.HoldoutAccuracies.SequenceEqual(p.Second.HoldoutAccuracies));
+
+    private void SetChoice(string cellKey, LambdaChoice? choice)
+    {
+        var choices = new Dictionary<string, LambdaChoice>(state.State.Choices, StringComparer.Ordinal);
+        if (choice is null) choices.Remove(cellKey);
+        else choices[cellKey] = choice;
+        state.State = state.State with { Choices = choices };
+    }
+
+    /// <summary>
+    /// Forgets a cell's choice and its stage-2 trials (their records are kept aside: the cell may choose that lambda
+    /// again). Stage-2 trials of the old lambda already queued still run; their records are not counted for the cell.
+    /// </summary>
+    private void RevokeChoice(CellPlan cell)
+    {
+        SetChoice(cell.Key, null);
+        if (!_finalsOf.Remove(cell.Key, out var finals)) return;
+        foreach (var id in finals)
+        {
+            _specs.Remove(id);
+            _cellOf.Remove(id);
+            if (_records.Remove(id, out var record)) _detached[id] = record;
+        }
     }
 
     /// <summary>Lists this sweep in the cluster's registry (what `aftsweep status` without an id shows).</summary>
@@ -384,6 +486,7 @@ public sealed partial class SweepGrain(
     {
         if (!_specs.TryAdd(spec.Id, spec)) return;
         _cellOf[spec.Id] = cell.Key;
+        if (_detached.Remove(spec.Id, out var known)) _records[spec.Id] = known;
         if (spec.Stage == TrialStage.Final)
         {
             if (!_finalsOf.TryGetValue(cell.Key, out var finals)) _finalsOf[cell.Key] = finals = [];
@@ -394,12 +497,25 @@ public sealed partial class SweepGrain(
     /// <summary>Keeps a finished trial's record; true when it changed what the sweep knows.</summary>
     private bool Accept(TrialRecord record)
     {
-        if (record.SweepId != SweepId || !_specs.ContainsKey(record.Spec.Id)) return false;
-        if (record.Status is not (TrialStatus.Succeeded or TrialStatus.Failed)) return false;
-        if (_records.TryGetValue(record.Spec.Id, out var known) && known.Status == record.Status) return false;
+        if (record.SweepId != SweepId || record.Status is not (TrialStatus.Succeeded or TrialStatus.Failed)) return false;
+        if (!_specs.ContainsKey(record.Spec.Id))
+        {
+            // A stage-2 trial of a lambda the cell does not (or no longer) train with: kept in case the choice comes back to it.
+            if (record.Spec.Stage == TrialStage.Final && _cells.ContainsKey(SweepTables.CellKey(record.Spec))) _detached[record.Spec.Id] = record;
+            return false;
+        }
+        if (_records.TryGetValue(record.Spec.Id, out var known))
+        {
+            if (known.Status == record.Status && SameResult(known, record)) return false;
+            // A late notification of an earlier failure never replaces a success (only a retry, which drops the record, can).
+            if (known.Status == TrialStatus.Succeeded && record.Status == TrialStatus.Failed) return false;
+        }
         _records[record.Spec.Id] = record;
         return true;
     }
+
+    private static bool SameResult(TrialRecord a, TrialRecord b) =>
+        a.Attempts == b.Attempts && Equals(a.Result?.Accuracy, b.Result?.Accuracy);
 
     private SweepPhase Phase()
     {
@@ -492,6 +608,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: cell {Cell} chose lambda {Lambda} (holdout accuracy {Accuracy})")]
     private static partial void LogLambdaChosen(ILogger logger, string sweepId, string cell, double lambda, double accuracy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: cell {Cell} revokes its choice of lambda {Lambda}: {Reason}")]
+    private static partial void LogChoiceRevoked(ILogger logger, string sweepId, string cell, double lambda, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: cell {Cell} has no successful selection trial; stage 2 waits for a retry")]
     private static partial void LogSelectionFailed(ILogger logger, string sweepId, string cell);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AftSweep.Client.Commands;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
+using AftSweep.Infra.Journal;
 using AftSweep.Tests.EndToEnd;
 using AftSweep.Tests.Infrastructure;
 
@@ -55,9 +56,10 @@ public sealed class SiloKillTests
         Assert.All(records, r => Assert.Equal(TrialStatus.Succeeded, r.Status));
         // No torn or temp files left behind in the results.
         // Records are journal segments (a torn last frame is detected by its checksum and skipped) or, from older
-        // versions, one JSON file each: nothing else may be left behind.
+        // versions, one JSON file each, with their writers' (empty) owner lock files: nothing else may be left behind.
         Assert.DoesNotContain(Directory.EnumerateFiles(cluster.RecordsFolder, "*", SearchOption.AllDirectories),
-            f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(".seg", StringComparison.Ordinal));
+            f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(SegmentJournal.Extension, StringComparison.Ordinal)
+                && !f.EndsWith(SegmentJournal.OwnerExtension, StringComparison.Ordinal));
         // Every blob key and record name is a hash (plus fixed suffixes): no grid, dataset or teacher name reaches storage.
         var keys = Directory.EnumerateFiles(cluster.Store, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(cluster.Store, f))
             .Concat(Directory.EnumerateFiles(cluster.RecordsFolder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(cluster.RecordsFolder, f))).ToList();

@@ -3,7 +3,8 @@
 # every interval; prints completed, duplicates (must be 0), lost (must be 0) and throughput, and appends the line (and
 # the kill log) to the report file. Usage: scripts/soak.sh [TRIALS] [KILL_EVERY_S] [SLOTS_PER_SILO]   (defaults: 10000 30 2)
 # Environment: AFTSWEEP_SOAK_REPORT (default ./soak-report.txt), AFTSWEEP_SOAK_LIMIT_S (kill loop limit, default 3600),
-# SOAK_SKIP_BUILD=1 to use the current build as it is.
+# SOAK_SKIP_BUILD=1 to use the current build as it is, AFTSWEEP_SOAK_CLUSTERING=azure for Azure Table clustering on a
+# local Azurite (no primary silo, so any of the three silos may be killed; state stays in a folder).
 # It runs from a snapshot of the built test and silo outputs in a temp folder (removed at the end), so the checkout
 # can be rebuilt while an hour-long soak is running (a rebuild would otherwise replace the DLLs under the silos it restarts).
 set -euo pipefail
@@ -22,6 +23,7 @@ cp AftSweep.sln "$snapshot/"
 cp -a "tests/bin/$configuration/net10.0" "$snapshot/tests/bin/$configuration/"
 cp -a "silo/bin/$configuration/net10.0" "$snapshot/silo/bin/$configuration/"
 cp -a examples/data/sklearn_digits "$snapshot/examples/data/"
+[ ! -d .tools ] || ln -s "$PWD/.tools" "$snapshot/.tools"   # Azurite, for AFTSWEEP_SOAK_CLUSTERING=azure
 echo "soak: $(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg), snapshot $snapshot"
 dotnet test "$snapshot/tests/bin/$configuration/net10.0/AftSweep.Tests.dll" \
   --filter "FullyQualifiedName~AftSweep.Tests.Reliability.SoakTests" --logger "console;verbosity=detailed"

@@ -26,10 +26,13 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// Null: localhost clustering, grain state, records and feature store in <see cref="Root"/>. Otherwise everything on
     /// that Azure Storage account (Azurite): Table clustering, Blob grain state and records, Blob feature store.
     /// </param>
+    /// <param name="stateOnAzure">With a connection: false keeps state, records and features in <see cref="Root"/> and uses
+    /// Azure for clustering only (no primary silo: any silo may die).</param>
     public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false,
-        string? azureConnection = null)
+        string? azureConnection = null, bool stateOnAzure = true)
     {
         AzureConnection = azureConnection;
+        StateOnAzure = azureConnection is not null && stateOnAzure;
         PrimaryWorks = primaryWorks;
         Root = root;
         Workers = workers;
@@ -51,6 +54,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string RecordsFolder => Path.Combine(State, "records");
     public int Gateway(int silo) => _ports[3 * silo + 2];
     public string? AzureConnection { get; }
+    public bool StateOnAzure { get; }
     public string[] Target => AzureConnection is null
         ? ["--cluster", $"localhost:{string.Join(",", Enumerable.Range(0, _silos.Length).Select(Gateway))}", "--cluster-id", ClusterId]
         : ["--cluster", $"azure:{AzureConnection}", "--cluster-id", ClusterId];
@@ -71,7 +75,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             "--http-port", $"{http}", "--silo-port", $"{port}", "--gateway-port", $"{gateway}", "--primary-silo-port", $"{_ports[1]}",
             "--cluster-id", ClusterId, "--state", State, "--address", "127.0.0.1",
-            "--feature-store", AzureConnection is null ? Store : $"azure:{StorageVariable}",
+            "--feature-store", StateOnAzure ? $"azure:{StorageVariable}" : Store,
             silo == 0 && !PrimaryWorks ? "--Workers:Devices=" : "--Workers:Devices=cpu", "--slots-per-device", $"{SlotsPerWorker}",
             "--FastFailureDetection=true", "--Scheduling:LeaseDuration=00:00:03", "--Scheduling:HeartbeatInterval=00:00:00.500",
             "--Scheduling:LongPollWait=00:00:00.500", "--Scheduling:ExpiryCheckInterval=00:00:00.250", "--Scheduling:ResyncInterval=00:00:02",
@@ -81,7 +85,8 @@ public sealed class ProcessCluster : IAsyncDisposable
         var environment = new Dictionary<string, string>();
         if (AzureConnection is not null)
         {
-            args.AddRange(["--clustering", "Azure", "--store", "Azure"]);
+            args.AddRange(["--clustering", "Azure"]);
+            if (StateOnAzure) args.AddRange(["--store", "Azure"]);
             environment["Cluster__AzureStorageConnectionString"] = AzureConnection;
             environment[StorageVariable] = AzureConnection;
         }
@@ -104,7 +109,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         : new ClusterConnectionOptions { ClusterId = ClusterId, Clustering = ClusteringMode.Azure, AzureStorageConnectionString = AzureConnection });
 
     /// <summary>The record store the silos write to (folder, or the Azure records container).</summary>
-    public IRecordStore RecordStore => AzureConnection is null
+    public IRecordStore RecordStore => !StateOnAzure
         ? new FolderRecordStore(RecordsFolder)
         : OrleansHostingExtensions.CreateRecordStore(new StateStoreOptions { Store = StoreMode.Azure },
             new ClusterConnectionOptions { AzureStorageConnectionString = AzureConnection });

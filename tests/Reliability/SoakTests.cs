@@ -32,8 +32,16 @@ public sealed class SoakTests(ITestOutputHelper log)
         var slots = Setting("AFTSWEEP_SOAK_SLOTS", 2);
         using var temp = new TempDirectory("aftsweep-soak-");
         var grid = SoakGrid(temp.Path, wanted, Setting("AFTSWEEP_SOAK_MAX_SEEDS", MaxSeeds));
-        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: slots, primaryWorks: true);
+        // AFTSWEEP_SOAK_CLUSTERING=azure: membership in an Azurite table (state stays in the folder), so there is no primary
+        // silo and any of the three may be killed; otherwise localhost clustering, whose primary (silo 0) is never killed.
+        var azureClustering = Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_CLUSTERING") == "azure";
+        var azurite = azureClustering ? new AzuriteFixture() : null;
+        await using var stopAzurite = new Cleanup(() => azurite?.DisposeAsync() ?? Task.CompletedTask);
+        if (azurite is not null) await azurite.InitializeAsync();
+        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: slots, primaryWorks: true,
+            azureConnection: azurite?.ConnectionString, stateOnAzure: false);
         await cluster.StartAllAsync();
+        var firstVictim = azureClustering ? 0 : 1;
 
         var submit = await CliRun.InvokeAsync(["submit", grid, "--json", .. cluster.Target]);
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
@@ -57,7 +65,7 @@ public sealed class SoakTests(ITestOutputHelper log)
             if (cluster.RecordFiles(sweepId) >= trials) break;
             lock (starting)
             {
-                var candidates = Enumerable.Range(1, cluster.Workers).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
+                var candidates = Enumerable.Range(firstVictim, cluster.Workers + 1 - firstVictim).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
                 if (candidates.Count == 0) continue;
                 var victim = candidates[random.Next(candidates.Count)];
                 cluster.Kill(victim);
@@ -88,7 +96,7 @@ public sealed class SoakTests(ITestOutputHelper log)
         var duplicates = records.Count - distinct + committedTwice + Math.Max(0, status.Trials.Succeeded - trials);
         var lost = trials - records.Count(r => r.Status == Contracts.Trials.TrialStatus.Succeeded);
         var report = string.Create(CultureInfo.InvariantCulture,
-            $"soak: {trials} trials, 3 silos x {slots} slots, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
+            $"soak: {trials} trials, 3 silos x {slots} slots, {(azureClustering ? "Azure Table clustering, any silo killed" : "localhost clustering, silo 0 kept")}, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
             $"{clock.Elapsed.TotalSeconds:0.0} s, {records.Count / clock.Elapsed.TotalSeconds:0.0} trials/s; status {status.Phase} {status.Trials.Succeeded} succeeded, {status.Trials.Failed} failed; " +
             $"{commits.Values.Sum()} record commits; load average (1 min) {load.Min():0.0}-{load.Max():0.0}, mean {load.Average():0.0}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         log.WriteLine(report);
@@ -98,6 +106,11 @@ public sealed class SoakTests(ITestOutputHelper log)
         Assert.Equal(0, duplicates);
         Assert.Equal(0, lost);
         Assert.Equal(trials, status.Trials.Succeeded);
+    }
+
+    private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await action();
     }
 
     /// <summary>A grid may list at most 1000 seeds.</summary>

@@ -19,6 +19,9 @@ public sealed class SiloProcess : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>The process ended on its own (a crash, or a silo that stopped itself), not by <see cref="Dispose"/>.</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>silo/bin/&lt;configuration&gt;/net10.0/aftsweep-silo.dll, built alongside the tests (same configuration).</summary>
@@ -31,7 +34,8 @@ public sealed class SiloProcess : IDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"the silo is not built at {path}: run `dotnet build tests` (it builds silo/)", path);
     }
 
-    public static async Task<SiloProcess> StartAsync(IReadOnlyList<string> arguments, int httpPort)
+    /// <summary>Starts the silo and waits for /healthz; <paramref name="environment"/> carries settings that must not be on a command line (connection strings).</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyList<string> arguments, int httpPort, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,6 +46,7 @@ public sealed class SiloProcess : IDisposable
         info.ArgumentList.Add(FindBuiltSilo());
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the silo");
         var silo = new SiloProcess(process, httpPort);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);

@@ -19,8 +19,20 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly SiloProcess?[] _silos;
     private readonly int[] _ports;
 
-    public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false)
+    /// <summary>Environment variable the silos read the Azure feature store's connection string from (never a command-line argument).</summary>
+    private const string StorageVariable = "AFTSWEEP_TEST_STORAGE";
+
+    /// <param name="azureConnection">
+    /// Null: localhost clustering, grain state, records and feature store in <see cref="Root"/>. Otherwise everything on
+    /// that Azure Storage account (Azurite): Table clustering, Blob grain state and records, Blob feature store.
+    /// </param>
+    /// <param name="stateOnAzure">With a connection: false keeps state, records and features in <see cref="Root"/> and uses
+    /// Azure for clustering only (no primary silo: any silo may die).</param>
+    public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false,
+        string? azureConnection = null, bool stateOnAzure = true)
     {
+        AzureConnection = azureConnection;
+        StateOnAzure = azureConnection is not null && stateOnAzure;
         PrimaryWorks = primaryWorks;
         Root = root;
         Workers = workers;
@@ -41,8 +53,14 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string Store => Path.Combine(Root, "store");
     public string RecordsFolder => Path.Combine(State, "records");
     public int Gateway(int silo) => _ports[3 * silo + 2];
-    public string[] Target => ["--cluster", $"localhost:{string.Join(",", Enumerable.Range(0, _silos.Length).Select(Gateway))}", "--cluster-id", ClusterId];
+    public string? AzureConnection { get; }
+    public bool StateOnAzure { get; }
+    public string[] Target => AzureConnection is null
+        ? ["--cluster", $"localhost:{string.Join(",", Enumerable.Range(0, _silos.Length).Select(Gateway))}", "--cluster-id", ClusterId]
+        : ["--cluster", $"azure:{AzureConnection}", "--cluster-id", ClusterId];
     public bool IsAlive(int silo) => _silos[silo] is not null;
+    /// <summary>Started and not killed by the test, but its process has ended (it crashed or stopped itself).</summary>
+    public bool HasDied(int silo) => _silos[silo] is { HasExited: true };
 
     public async Task StartAllAsync()
     {
@@ -56,14 +74,23 @@ public sealed class ProcessCluster : IAsyncDisposable
         var args = new List<string>
         {
             "--http-port", $"{http}", "--silo-port", $"{port}", "--gateway-port", $"{gateway}", "--primary-silo-port", $"{_ports[1]}",
-            "--cluster-id", ClusterId, "--state", State, "--address", "127.0.0.1", "--feature-store", Store,
+            "--cluster-id", ClusterId, "--state", State, "--address", "127.0.0.1",
+            "--feature-store", StateOnAzure ? $"azure:{StorageVariable}" : Store,
             silo == 0 && !PrimaryWorks ? "--Workers:Devices=" : "--Workers:Devices=cpu", "--slots-per-device", $"{SlotsPerWorker}",
             "--FastFailureDetection=true", "--Scheduling:LeaseDuration=00:00:03", "--Scheduling:HeartbeatInterval=00:00:00.500",
             "--Scheduling:LongPollWait=00:00:00.500", "--Scheduling:ExpiryCheckInterval=00:00:00.250", "--Scheduling:ResyncInterval=00:00:02",
             "--Engine:TorchThreads=1",
         };
         if (TrialTimeout is not null) args.AddRange(["--trial-timeout", TrialTimeout]);
-        _silos[silo] = await SiloProcess.StartAsync(args, http);
+        var environment = new Dictionary<string, string>();
+        if (AzureConnection is not null)
+        {
+            args.AddRange(["--clustering", "Azure"]);
+            if (StateOnAzure) args.AddRange(["--store", "Azure"]);
+            environment["Cluster__AzureStorageConnectionString"] = AzureConnection;
+            environment[StorageVariable] = AzureConnection;
+        }
+        _silos[silo] = await SiloProcess.StartAsync(args, http, environment);
     }
 
     /// <summary>kill -9: no shutdown, no lease hand-back, whatever it was writing is left as it was.</summary>
@@ -73,16 +100,24 @@ public sealed class ProcessCluster : IAsyncDisposable
         _silos[silo] = null;
     }
 
-    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(new ClusterConnectionOptions
-    {
-        ClusterId = ClusterId,
-        GatewayPorts = Enumerable.Range(0, _silos.Length).Where(IsAlive).Select(Gateway).ToArray(),
-    });
+    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(AzureConnection is null
+        ? new ClusterConnectionOptions
+        {
+            ClusterId = ClusterId,
+            GatewayPorts = Enumerable.Range(0, _silos.Length).Where(IsAlive).Select(Gateway).ToArray(),
+        }
+        : new ClusterConnectionOptions { ClusterId = ClusterId, Clustering = ClusteringMode.Azure, AzureStorageConnectionString = AzureConnection });
+
+    /// <summary>The record store the silos write to (folder, or the Azure records container).</summary>
+    public IRecordStore RecordStore => !StateOnAzure
+        ? new FolderRecordStore(RecordsFolder)
+        : OrleansHostingExtensions.CreateRecordStore(new StateStoreOptions { Store = StoreMode.Azure },
+            new ClusterConnectionOptions { AzureStorageConnectionString = AzureConnection });
 
     public async Task<List<TrialRecord>> RecordsAsync(string sweepId)
     {
         var list = new List<TrialRecord>();
-        await foreach (var r in new FolderRecordStore(RecordsFolder).ReadAllAsync(sweepId)) list.Add(r);
+        await foreach (var r in RecordStore.ReadAllAsync(sweepId)) list.Add(r);
         return list;
     }
 
@@ -90,7 +125,8 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         var folder = Path.Combine(RecordsFolder, sweepId);
         // Records written before the journal existed are one file each; journal segments hold the rest.
-        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json").Length + FolderRecordStore.ReadJournalFolder(folder).Count : 0;
+        // Counted from the frames (no JSON parsing): the soak polls this with thousands of records.
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json").Length + JournalAudit.PutsPerKey(folder).Count : 0;
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)

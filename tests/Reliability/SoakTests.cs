@@ -27,18 +27,27 @@ public sealed class SoakTests(ITestOutputHelper log)
     [SoakFact]
     public async Task Soak_ManyTrialsWithRandomSiloKills_NoneLostNoneDuplicated()
     {
-        var trials = Setting("AFTSWEEP_SOAK_TRIALS", 10_000);
+        var wanted = Setting("AFTSWEEP_SOAK_TRIALS", 10_000);
         var killEvery = TimeSpan.FromSeconds(Setting("AFTSWEEP_SOAK_KILL_EVERY_S", 30));
         var slots = Setting("AFTSWEEP_SOAK_SLOTS", 2);
         using var temp = new TempDirectory("aftsweep-soak-");
-        var grid = TinyGrids.Write(temp.Path, $"soak-{trials}", teachers: new { }, combos: Array.Empty<string[]>(),
-            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: Enumerable.Range(0, trials).ToArray(), steps: 1);
-        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: slots, primaryWorks: true);
+        var grid = SoakGrid(temp.Path, wanted, Setting("AFTSWEEP_SOAK_MAX_SEEDS", MaxSeeds));
+        // AFTSWEEP_SOAK_CLUSTERING=azure: membership in an Azurite table (state stays in the folder), so there is no primary
+        // silo and any of the three may be killed; otherwise localhost clustering, whose primary (silo 0) is never killed.
+        var azureClustering = Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_CLUSTERING") == "azure";
+        var azurite = azureClustering ? new AzuriteFixture() : null;
+        await using var stopAzurite = new Cleanup(() => azurite?.DisposeAsync() ?? Task.CompletedTask);
+        if (azurite is not null) await azurite.InitializeAsync();
+        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: slots, primaryWorks: true,
+            azureConnection: azurite?.ConnectionString, stateOnAzure: false);
         await cluster.StartAllAsync();
+        var firstVictim = azureClustering ? 0 : 1;
 
         var submit = await CliRun.InvokeAsync(["submit", grid, "--json", .. cluster.Target]);
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
         var sweepId = System.Text.Json.JsonDocument.Parse(submit.Out).RootElement.GetProperty("sweepId").GetString()!;
+        var trials = System.Text.Json.JsonDocument.Parse(submit.Out).RootElement.GetProperty("totalTrials").GetInt32();
+        Assert.InRange(trials, wanted, wanted + 20);
         var clock = Stopwatch.StartNew();
         var random = new Random(9);
         var kills = 0;
@@ -46,20 +55,25 @@ public sealed class SoakTests(ITestOutputHelper log)
         // Kill on the clock, not after each restart: a silo restarts in the background while the next interval runs.
         var restarts = new List<Task>();
         var starting = new HashSet<int>();
+        var killLog = new List<string>();
+        var load = new List<double> { LoadAverage() };
         while (cluster.RecordFiles(sweepId) < trials && clock.Elapsed < limit)
         {
             var next = clock.Elapsed + killEvery;
-            while (clock.Elapsed < next && cluster.RecordFiles(sweepId) < trials) await Task.Delay(250);
+            while (clock.Elapsed < next && cluster.RecordFiles(sweepId) < trials) await Task.Delay(1000);
+            load.Add(LoadAverage());
             if (cluster.RecordFiles(sweepId) >= trials) break;
             lock (starting)
             {
-                var candidates = Enumerable.Range(1, cluster.Workers).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
+                var candidates = Enumerable.Range(firstVictim, cluster.Workers + 1 - firstVictim).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
                 if (candidates.Count == 0) continue;
                 var victim = candidates[random.Next(candidates.Count)];
                 cluster.Kill(victim);
                 starting.Add(victim);
                 kills++;
-                log.WriteLine($"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordFiles(sweepId)} records");
+                var line = $"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordFiles(sweepId)} records";
+                log.WriteLine(line);
+                killLog.Add(line);
                 restarts.Add(Task.Run(async () =>
                 {
                     await cluster.StartAsync(victim);
@@ -71,20 +85,59 @@ public sealed class SoakTests(ITestOutputHelper log)
         var status = await cluster.WaitForCompletionAsync(sweepId, TimeSpan.FromMinutes(5));
         clock.Stop();
 
+        load.Add(LoadAverage());
+
         var records = await cluster.RecordsAsync(sweepId);
         var distinct = records.Select(r => r.Spec.Id).Distinct().Count();
-        var duplicates = records.Count - distinct + Math.Max(0, status.Trials.Succeeded - trials);
+        // A record read returns each trial's latest frame, so a trial committed twice would hide there: count every
+        // put frame in the journal (each accepted commit writes exactly one).
+        var commits = JournalAudit.PutsPerKey(Path.Combine(cluster.RecordsFolder, sweepId));
+        var committedTwice = commits.Values.Sum(n => n - 1);
+        var duplicates = records.Count - distinct + committedTwice + Math.Max(0, status.Trials.Succeeded - trials);
         var lost = trials - records.Count(r => r.Status == Contracts.Trials.TrialStatus.Succeeded);
         var report = string.Create(CultureInfo.InvariantCulture,
-            $"soak: {trials} trials, 3 silos x {slots} slots, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
-            $"{clock.Elapsed.TotalSeconds:0.0} s, {records.Count / clock.Elapsed.TotalSeconds:0.0} trials/s; status {status.Phase} {status.Trials.Succeeded} succeeded, {status.Trials.Failed} failed");
+            $"soak: {trials} trials, 3 silos x {slots} slots, {(azureClustering ? "Azure Table clustering, any silo killed" : "localhost clustering, silo 0 kept")}, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
+            $"{clock.Elapsed.TotalSeconds:0.0} s, {records.Count / clock.Elapsed.TotalSeconds:0.0} trials/s; status {status.Phase} {status.Trials.Succeeded} succeeded, {status.Trials.Failed} failed; " +
+            $"{commits.Values.Sum()} record commits; load average (1 min) {load.Min():0.0}-{load.Max():0.0}, mean {load.Average():0.0}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         log.WriteLine(report);
-        if (Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_REPORT") is { Length: > 0 } path) await File.AppendAllTextAsync(path, report + "\n");
+        if (Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_REPORT") is { Length: > 0 } path)
+            await File.AppendAllTextAsync(path, string.Join("\n", killLog.Select(k => "  " + k).Prepend(report)) + "\n");
 
         Assert.Equal(0, duplicates);
         Assert.Equal(0, lost);
         Assert.Equal(trials, status.Trials.Succeeded);
     }
+
+    private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await action();
+    }
+
+    /// <summary>A grid may list at most 1000 seeds.</summary>
+    private const int MaxSeeds = 1000;
+
+    /// <summary>
+    /// At least <paramref name="wanted"/> one-step trials: `stl` over the seeds up to the seed limit; past it `stl` and
+    /// `scratch` plus `linear-probe` on K single noise-teacher combos (noise extraction is cheap), each over the seeds,
+    /// so 10,000 = 1000 seeds x (2 + 8 combos).
+    /// </summary>
+    private static string SoakGrid(string folder, int wanted, int maxSeeds)
+    {
+        if (wanted <= maxSeeds)
+            return TinyGrids.Write(folder, $"soak-{wanted}", teachers: new { }, combos: Array.Empty<string[]>(),
+                methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: Enumerable.Range(0, wanted).ToArray(), steps: 1);
+        var combos = Math.Max(0, (wanted + maxSeeds - 1) / maxSeeds - 2);
+        var seeds = (wanted + 2 + combos - 1) / (2 + combos);
+        var teachers = Enumerable.Range(0, combos).ToDictionary(i => $"n{i}", i => $"noise:{4 + i}");
+        var methods = new Dictionary<string, object> { ["stl"] = new { }, ["scratch"] = new { } };
+        if (combos > 0) methods["linear-probe"] = new { };
+        return TinyGrids.Write(folder, $"soak-{wanted}", teachers: teachers, combos: teachers.Keys.Select(k => new[] { k }).ToArray(),
+            methods: methods, seeds: Enumerable.Range(0, seeds).ToArray(), steps: 1);
+    }
+
+    /// <summary>The 1-minute load average (the machine is shared: throughput means little without it); NaN off Linux.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : double.NaN;
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;

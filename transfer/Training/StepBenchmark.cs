@@ -48,13 +48,14 @@ public sealed record StepTiming(string Method, int Steps, double Seconds, double
 /// <summary>
 /// Times training steps (<see cref="TrainingStep"/>, exactly what trials run) of several methods on the same model,
 /// batch and synthetic data: inputs of the model's shape, random labels, random teacher features. Each method gets a
-/// freshly initialised model (same seed) and warm-up steps before timing. stl is always measured: it is the baseline
-/// of every ratio (method step time / stl step time).
+/// freshly initialised model (same seed) and warm-up steps before timing; the timed steps run in interleaved rounds.
+/// stl is always measured: it is the baseline of every ratio (method step time / stl step time).
 /// </summary>
 public static class StepBenchmark
 {
     private const int Seed = 0;
     private const string TeacherKey = "synthetic";
+    private const int TimingRounds = 5;
 
     public static IReadOnlyList<StepTiming> Run(StepBenchmarkOptions options, CancellationToken cancellationToken = default)
     {
@@ -74,12 +75,29 @@ public static class StepBenchmark
         var (shape, inputs) = SyntheticInputs(options, rows, device);
         using var data = new TrainingSet(inputs, SyntheticLabels(rows, options.NumClasses, device), SyntheticTeacher(rows, options.TeacherDim, device, out var teacherMatrix));
 
-        var timings = new List<StepTiming>();
-        foreach (var method in methods)
+        // Methods take turns in rounds rather than one after another, so a drift in the machine's speed (a shared
+        // VM's neighbours, frequency changes) lands on every method alike instead of biasing the ratios to stl.
+        var runs = new List<MethodRun>();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            timings.Add(Measure(options, method, shape, data, teacherMatrix, device, cancellationToken));
+            foreach (var method in methods) runs.Add(MethodRun.Prepare(options, method, shape, data, teacherMatrix, device));
+            foreach (var run in runs) run.WarmUp(options.WarmupSteps, device);
+            var rounds = Math.Min(options.Steps, TimingRounds);
+            for (var r = 0; r < rounds; r++)
+            {
+                var steps = options.Steps / rounds + (r < options.Steps % rounds ? 1 : 0);
+                foreach (var run in runs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    run.Time(steps, device);
+                }
+            }
         }
+        finally
+        {
+            foreach (var run in runs) run.Dispose();
+        }
+        var timings = runs.Select(r => r.Timing).ToList();
         var stl = timings.First(t => t.Method == MethodCatalog.Get(MethodId.Stl).Name);
         return timings.Select(t => t.Error is null && stl.Error is null
             ? t with { RatioToStl = t.MillisecondsPerStep / stl.MillisecondsPerStep } : t).ToList();
@@ -103,76 +121,128 @@ public static class StepBenchmark
         return ModelFlops.ForwardPerExample(model, batch) * ModelFlops.TrainingStepPerForward * options.BatchSize;
     }
 
-    private static StepTiming Measure(StepBenchmarkOptions options, MethodInfo method, InputShape shape, TrainingSet data,
-        FeatureMatrix teacher, Device device, CancellationToken cancellationToken)
+    /// <summary>One method's model, regulariser and optimiser step, timed in rounds; an error when it cannot run.</summary>
+    private sealed class MethodRun : IDisposable
     {
-        var spec = new DownstreamSpec { Model = options.Model, Options = options.ModelOptions };
-        using var model = DownstreamModelFactory.Create(spec, shape, options.NumClasses, device, Seed);
-        Regulariser? regulariser = null;
-        try
+        private readonly string _name;
+        private readonly DownstreamModel? _model;
+        private readonly Regulariser? _regulariser;
+        private readonly TrainingStep? _step;
+        private readonly TrainingSet? _data;
+        private readonly Tensor? _order;
+        private readonly int _batchSize;
+        private readonly string? _error;
+        private int _next;
+        private int _timedSteps;
+        private double _seconds;
+        private double _cpuSeconds;
+
+        private MethodRun(string name, string error)
         {
-            if (method.IsRegularised)
+            _name = name;
+            _error = error;
+        }
+
+        private MethodRun(string name, DownstreamModel model, Regulariser? regulariser, TrainingStep step, TrainingSet data, int batchSize, Device device)
+        {
+            _name = name;
+            _model = model;
+            _regulariser = regulariser;
+            _step = step;
+            _data = data;
+            _batchSize = batchSize;
+            _order = arange(data.Rows, dtype: ScalarType.Int64, device: device);
+        }
+
+        public StepTiming Timing => _error is null
+            ? new StepTiming(_name, _timedSteps, _seconds, _cpuSeconds, null, null)
+            : new StepTiming(_name, 0, 0, 0, null, _error);
+
+        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, TrainingSet data,
+            FeatureMatrix teacher, Device device)
+        {
+            var spec = new DownstreamSpec { Model = options.Model, Options = options.ModelOptions };
+            var model = DownstreamModelFactory.Create(spec, shape, options.NumClasses, device, Seed);
+            Regulariser? regulariser = null;
+            try
             {
-                regulariser = RegulariserFactory.Create(new RegulariserSetup
+                if (method.IsRegularised)
                 {
-                    Method = method.Id,
-                    StudentDim = model.FeatureDim,
-                    TeacherTrainFeatures = [teacher],
-                    TeacherKeys = [TeacherKey],
-                    TrainLabels = SyntheticLabelArray(data.Rows, options.NumClasses),
-                    NumClasses = options.NumClasses,
-                    Device = device,
-                    Seed = Seed,
-                    InitialStudentFeatures = () => Evaluator.Features(model, data.Inputs, options.BatchSize, device),
-                });
-                regulariser?.to(device);
+                    regulariser = RegulariserFactory.Create(new RegulariserSetup
+                    {
+                        Method = method.Id,
+                        StudentDim = model.FeatureDim,
+                        TeacherTrainFeatures = [teacher],
+                        TeacherKeys = [TeacherKey],
+                        TrainLabels = SyntheticLabelArray(data.Rows, options.NumClasses),
+                        NumClasses = options.NumClasses,
+                        Device = device,
+                        Seed = Seed,
+                        InitialStudentFeatures = () => Evaluator.Features(model, data.Inputs, options.BatchSize, device),
+                    });
+                    regulariser?.to(device);
+                }
             }
-        }
-        catch (Exception e) when (e is NotImplementedException or NotSupportedException)
-        {
-            regulariser?.Dispose();
-            return new StepTiming(method.Name, 0, 0, 0, null, $"not available: {e.Message}");
+            catch (Exception e) when (e is NotImplementedException or NotSupportedException)
+            {
+                regulariser?.Dispose();
+                model.Dispose();
+                return new MethodRun(method.Name, $"not available: {e.Message}");
+            }
+
+            var lr = TrainingConfig.DefaultLr;
+            var settings = new TrainingSettings
+            {
+                Steps = options.Steps,
+                BatchSize = options.BatchSize,
+                Lr = lr,
+                PriorLr = method.PriorLrFollowsModelLr ? lr : TrainingConfig.DefaultPriorLr,
+                Lambda = options.Lambda,
+                Seed = Seed,
+            };
+            model.train();
+            regulariser?.train();
+            return new MethodRun(method.Name, model, regulariser, new TrainingStep(model, regulariser, settings), data, options.BatchSize, device);
         }
 
-        using var owned = regulariser;
-        var lr = TrainingConfig.DefaultLr;
-        var settings = new TrainingSettings
+        public void WarmUp(int steps, Device device)
         {
-            Steps = options.Steps,
-            BatchSize = options.BatchSize,
-            Lr = lr,
-            PriorLr = method.PriorLrFollowsModelLr ? lr : TrainingConfig.DefaultPriorLr,
-            Lambda = options.Lambda,
-            Seed = Seed,
-        };
-        model.train();
-        regulariser?.train();
-        using var step = new TrainingStep(model, regulariser, settings);
-        var batches = data.Rows / options.BatchSize;
-        using var order = arange(data.Rows, dtype: ScalarType.Int64, device: device);
+            if (_error is not null) return;
+            for (var i = 0; i < steps; i++) RunStep();
+            DeviceSelector.Synchronize(device);
+        }
 
-        void RunStep(int i)
+        public void Time(int steps, Device device)
+        {
+            if (_error is not null) return;
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++) RunStep();
+            DeviceSelector.Synchronize(device);
+            clock.Stop();
+            process.Refresh();
+            _cpuSeconds += (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            _seconds += clock.Elapsed.TotalSeconds;
+            _timedSteps += steps;
+        }
+
+        private void RunStep()
         {
             using var scope = NewDisposeScope();
-            var index = order.narrow(0, (long)(i % batches) * options.BatchSize, options.BatchSize);
-            step.Run(i, data.Inputs.Gather(index), data.Labels.index_select(0, index), data.Teacher!.Gather(index));
+            var batches = _data!.Rows / _batchSize;
+            var index = _order!.narrow(0, (long)(_next % batches) * _batchSize, _batchSize);
+            _step!.Run(_next, _data.Inputs.Gather(index), _data.Labels.index_select(0, index), _data.Teacher!.Gather(index));
+            _next++;
         }
 
-        for (var i = 0; i < options.WarmupSteps; i++) RunStep(i);
-        DeviceSelector.Synchronize(device);
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < options.Steps; i++)
+        public void Dispose()
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            RunStep(options.WarmupSteps + i);
+            _step?.Dispose();
+            _regulariser?.Dispose();
+            _model?.Dispose();
+            _order?.Dispose();
         }
-        DeviceSelector.Synchronize(device);
-        clock.Stop();
-        process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        return new StepTiming(method.Name, options.Steps, clock.Elapsed.TotalSeconds, cpu, null, null);
     }
 
     private static (InputShape Shape, InputTensor Inputs) SyntheticInputs(StepBenchmarkOptions options, int rows, Device device)

@@ -51,9 +51,9 @@ bench() {
 }
 
 if [ "$quick" = 1 ]; then
-  step_steps=2; text_steps=1; rows=4096; repeat=1; teacher_rows=16; trials=(100); silos=(1 2)
+  step_steps=2; text_steps=1; rows=4096; repeat=1; teacher_rows=16; teacher_repeat=1; trials=(100); silos=(1 2)
 else
-  step_steps=20; text_steps=10; rows=65536; repeat=5; teacher_rows=256; trials=(500 2000 8000); silos=(1 2 4)
+  step_steps=20; text_steps=10; rows=65536; repeat=5; teacher_rows=256; teacher_repeat=3; trials=(500 2000 8000); silos=(1 2 4)
 fi
 
 bench step step-cnn-small --model cnn-small --batch 128 --methods stl,aft,kd,rkd --steps "$step_steps" --threads 1
@@ -63,9 +63,9 @@ bench step step-cnn-small-2threads --model cnn-small --batch 128 --methods stl,a
 
 bench features features-store --rows "$rows" --dim 512 --repeat "$repeat" --store "$work/store" --cache "$work/cache"
 bench features features-cifar10 --rows 1024 --dim 512 --repeat 1 --store "$work/store" --cache "$work/cache" \
-  --grid "$root/experiments/image-cifar10.json" --teacher-rows "$teacher_rows"
+  --grid "$root/experiments/image-cifar10.json" --teacher-rows "$teacher_rows" --teacher-repeat "$teacher_repeat"
 bench features features-sst2 --rows 1024 --dim 512 --repeat 1 --store "$work/store" --cache "$work/cache" \
-  --grid "$root/experiments/text-sst2.json" --teacher-rows "$((teacher_rows * 4))"
+  --grid "$root/experiments/text-sst2.json" --teacher-rows "$((teacher_rows * 4))" --teacher-repeat "$teacher_repeat"
 
 for k in "${silos[@]}"; do
   for n in "${trials[@]}"; do

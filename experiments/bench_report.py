@@ -119,7 +119,8 @@ def step_section(runs):
 def features_section(runs):
     lines = ["## Feature store and teacher extraction (`bench features`)", "",
              "Reads of a synthetic feature set (every read verifies each shard's sha256) from the local cache, the "
-             "store without cache, and extraction rates of the real teachers a grid names. Targets: local-cache reads "
+             "store without cache, and extraction rates of the real teachers a grid names (rowsPerSecond and "
+             "rowsPerCpuSecond are medians over `repeats` timed extractions after a warm-up). Targets: local-cache reads "
              ">= 1 GB/s; ResNet-18 extraction >= 40 images/s; MiniLM >= 300 sentences/s (2-core machine).", ""]
     for run in runs:
         lines += [f"### {run['name'][len('features-'):]}", "", f"`{run['command']}` (load {run['load']})", ""]

@@ -39,6 +39,10 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
         [CommandOption("--teacher-rows <N>")]
         [Description("Rows of the grid's train split each teacher extracts for the timing (default 256).")]
         public int TeacherRows { get; init; } = 256;
+
+        [CommandOption("--teacher-repeat <N>")]
+        [Description("Timed extractions of each teacher; the median and best are reported (default 3).")]
+        public int TeacherRepeat { get; init; } = 3;
     }
 
     public FeatureCommandServices Services { get; init; } = FeatureCommandServices.Default;
@@ -54,6 +58,7 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
         if (settings.Rows <= 0) throw new ArgumentException($"--rows: {settings.Rows} must be positive");
         if (settings.Dim is <= 0 or > 65536) throw new ArgumentException($"--dim: {settings.Dim} is out of range (1-65536)");
         if (settings.Repeat is <= 0 or > 100) throw new ArgumentException($"--repeat: {settings.Repeat} is out of range (1-100)");
+        if (settings.TeacherRepeat is <= 0 or > 100) throw new ArgumentException($"--teacher-repeat: {settings.TeacherRepeat} is out of range (1-100)");
         if ((long)settings.Rows * settings.Dim > int.MaxValue) throw new ArgumentException("--rows x --dim: too many values for one matrix");
 
         using var scratch = new ScratchDirectory();
@@ -169,20 +174,26 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
         foreach (var t in grid.Teachers)
         {
             using var teacher = Services.Teachers.Create(t.Spec, grid.BaseDirectory);
-            // Warm-up (sessions, JIT) then one timed extraction; CPU time alongside wall time, as for reads.
-            var r = await FeatureExtractionBench.MeasureAsync(teacher, dataset, SplitName.Train, rows, cancellationToken: cancellationToken);
+            // Warm-up (sessions, JIT) then timed extractions; CPU time alongside wall time, as for reads.
+            var runs = await FeatureExtractionBench.MeasureAsync(teacher, dataset, SplitName.Train, rows, settings.TeacherRepeat, cancellationToken: cancellationToken);
+            var wall = runs.Select(r => r.RowsPerSecond).Order().ToList();
+            var perCpu = runs.Select(r => r.RowsPerCpuSecond).Order().ToList();
             results.Add(new
             {
-                teacher = t.Name, spec = t.Spec, rows = r.Rows,
-                rowsPerSecond = Math.Round(r.RowsPerSecond, 1), rowsPerCpuSecond = Math.Round(r.RowsPerCpuSecond, 1),
+                teacher = t.Name, spec = t.Spec, rows = runs[0].Rows, repeats = runs.Count,
+                rowsPerSecond = Math.Round(Median(wall), 1), bestRowsPerSecond = Math.Round(wall[^1], 1),
+                rowsPerCpuSecond = Math.Round(Median(perCpu), 1),
             });
             await log.WriteLineAsync(
-                $"extract {t.Name} ({t.Spec}): {r.RowsPerSecond,8:F1} rows/s, {r.RowsPerCpuSecond,8:F1} rows per CPU-second over {r.Rows} rows");
+                $"extract {t.Name} ({t.Spec}): median {Median(wall),8:F1} rows/s (best {wall[^1]:F1}), {Median(perCpu),8:F1} rows per CPU-second, {runs.Count} x {runs[0].Rows} rows");
         }
         return results;
     }
 
     private static double Mb(long bytes) => bytes / 1e6;
+
+    private static double Median(IReadOnlyList<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
     /// <summary>The 1/5/15-minute load averages (Linux), printed with the rates: on a shared machine they say what the wall-clock figures mean.</summary>
     private static string LoadAverage()

@@ -26,15 +26,12 @@ public sealed class FeatureSetTests
         }
     }
 
-    [Fact]
-    public async Task EnsureFeatureSet_ConcurrentCallersOnTwoSilos_ExtractsEachShardOnce()
+    private static Task<LocalCluster> StartClusterAsync(TempFolder temp, int silos, IFeatureExtractionRunner runner)
     {
-        using var temp = new TempFolder();
-        var runner = new CountingRunner();
         var executor = new ScriptedExecutor();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+        return LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 2,
+            Silos = silos,
             StateFolder = temp.Path,
             Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 2 },
             Scheduling = TestClusters.FastScheduling(),
@@ -45,17 +42,30 @@ public sealed class FeatureSetTests
                 services.AddSingleton<IFeatureExtractionRunner>(runner);
             },
         });
-        const string key = "fs0123abcd";
+    }
+
+    private static FeatureSetRequest Request(string key, int shards)
+    {
         var dataset = new DatasetSpec { Name = "d", Kind = DatasetKind.Vectors, Format = DatasetFormat.Npy, Train = new SplitSource(), Test = new SplitSource() };
-        var request = new FeatureSetRequest
+        return new FeatureSetRequest
         {
             Key = key,
-            Shards = Enumerable.Range(0, 4).Select(i => new FeatureShardSpec
+            Shards = Enumerable.Range(0, shards).Select(i => new FeatureShardSpec
             {
                 FeatureSetKey = key, Index = i, Teacher = new TeacherRef("t", "noise:8"), Dataset = dataset,
                 DatasetFingerprint = "fp", Split = "train", RowStart = i * 10, RowCount = 10,
             }).ToList(),
         };
+    }
+
+    [Fact]
+    public async Task EnsureFeatureSet_ConcurrentCallersOnTwoSilos_ExtractsEachShardOnce()
+    {
+        using var temp = new TempFolder();
+        var runner = new CountingRunner();
+        await using var cluster = await StartClusterAsync(temp, silos: 2, runner);
+        const string key = "fs0123abcd";
+        var request = Request(key, shards: 4);
 
         var callers = Enumerable.Range(0, 6).Select(i =>
             (i % 2 == 0 ? cluster.Services(0) : cluster.Services(1)).GetRequiredService<IClusterClient>().GetGrain<IFeatureSetGrain>(key).EnsureAsync(request));
@@ -90,29 +100,9 @@ public sealed class FeatureSetTests
     {
         using var temp = new TempFolder();
         var runner = new FailingRunner();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
-        {
-            Silos = 1,
-            StateFolder = temp.Path,
-            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 1 },
-            Scheduling = TestClusters.FastScheduling(),
-            ConfigureServices = (_, services) =>
-            {
-                services.AddSingleton<ITrialExecutor>(new ScriptedExecutor().ForSilo(0));
-                services.AddSingleton<IFeatureExtractionRunner>(runner);
-            },
-        });
+        await using var cluster = await StartClusterAsync(temp, silos: 1, runner);
         const string key = "fsfailing01";
-        var dataset = new DatasetSpec { Name = "d", Kind = DatasetKind.Vectors, Format = DatasetFormat.Npy, Train = new SplitSource(), Test = new SplitSource() };
-        var request = new FeatureSetRequest
-        {
-            Key = key,
-            Shards = [new FeatureShardSpec
-            {
-                FeatureSetKey = key, Index = 0, Teacher = new TeacherRef("t", "noise:8"), Dataset = dataset,
-                DatasetFingerprint = "fp", Split = "train", RowStart = 0, RowCount = 10,
-            }],
-        };
+        var request = Request(key, shards: 1);
         var grain = cluster.Client.GetGrain<IFeatureSetGrain>(key);
 
         var status = await grain.EnsureAsync(request);

@@ -32,6 +32,7 @@ public sealed partial class SweepGrain(
     private readonly bool _prepareFeatures = services.GetService(typeof(IFeatureExtractionRunner)) is not null;
     private readonly Dictionary<string, FeatureSetPhase> _featureSets = new(StringComparer.Ordinal);
     private IGrainTimer? _featureTimer;
+    private IReadOnlyList<FeatureSetRequest>? _featureRequests;
 
     private readonly Dictionary<string, TrialSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _cellOf = new(StringComparer.Ordinal);
@@ -378,9 +379,9 @@ public sealed partial class SweepGrain(
     {
         if (!_prepareFeatures || state.State.Cancelled) return;
         var waiting = false;
-        foreach (var request in SweepFeaturePlan.For(Plan!))
+        foreach (var request in FeatureRequests)
         {
-            if (_featureSets.GetValueOrDefault(request.Key) is FeatureSetPhase.Ready or FeatureSetPhase.Failed) continue;
+            if (Settled(_featureSets.GetValueOrDefault(request.Key))) continue;
             var status = await GrainFactory.GetGrain<IFeatureSetGrain>(request.Key).EnsureAsync(request);
             _featureSets[request.Key] = status.Phase;
             if (status.Phase == FeatureSetPhase.Failed) LogFeaturesFailed(logger, SweepId, request.Shards[0].Teacher.Spec, request.Shards[0].Split, string.Join("; ", status.Errors));
@@ -394,7 +395,7 @@ public sealed partial class SweepGrain(
 
     private async Task PollFeaturesAsync(CancellationToken cancellationToken)
     {
-        var pending = SweepFeaturePlan.For(Plan!).Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
+        var pending = FeatureRequests.Where(r => _featureSets.GetValueOrDefault(r.Key) is FeatureSetPhase.Missing or FeatureSetPhase.Extracting).ToList();
         var changed = false;
         foreach (var request in pending)
         {
@@ -407,7 +408,7 @@ public sealed partial class SweepGrain(
             _featureSets[key] = status.Phase;
             changed = true;
         }
-        if (_featureSets.Values.All(p => p is FeatureSetPhase.Ready or FeatureSetPhase.Failed) || state.State.Cancelled)
+        if (_featureSets.Values.All(Settled) || state.State.Cancelled)
         {
             _featureTimer?.Dispose();
             _featureTimer = null;
@@ -415,8 +416,16 @@ public sealed partial class SweepGrain(
         if (changed && !state.State.Cancelled) await EnqueueUnfinishedAsync();
     }
 
+    /// <summary>The plan's feature sets, derived once per activation (the plan never changes once submitted).</summary>
+    private IReadOnlyList<FeatureSetRequest> FeatureRequests => _featureRequests ??= SweepFeaturePlan.For(Plan!);
+
+    private static bool Settled(FeatureSetPhase phase) => phase is FeatureSetPhase.Ready or FeatureSetPhase.Failed;
+
+    // Every trial's sets are among the plan's, so once all of those are settled no per-trial key hashing is needed.
     private bool FeaturesReady(TrialSpec spec) =>
-        !_prepareFeatures || SweepFeaturePlan.KeysFor(spec).All(k => _featureSets.GetValueOrDefault(k) is FeatureSetPhase.Ready or FeatureSetPhase.Failed);
+        !_prepareFeatures
+        || (_featureSets.Count == FeatureRequests.Count && _featureSets.Values.All(Settled))
+        || SweepFeaturePlan.KeysFor(spec).All(k => Settled(_featureSets.GetValueOrDefault(k)));
 
     private async Task<int> EnqueueAsync(List<WorkItem> items)
     {

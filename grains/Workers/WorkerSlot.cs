@@ -203,7 +203,7 @@ public sealed partial class WorkerSlot(
             new(Beaten, Started - Beaten, Ended - Started, sent - Ended, acknowledged - sent);
     }
 
-    private async Task CommitBatchAsync(List<Finished> finished, Stopwatch clock, CancellationToken stopping)
+    private async Task CommitBatchAsync(IReadOnlyList<Finished> finished, Stopwatch clock, CancellationToken stopping)
     {
         if (finished.Count == 0) return;
         var commits = finished.Select(f => new Commit
@@ -221,7 +221,7 @@ public sealed partial class WorkerSlot(
         {
             try
             {
-                // Idempotent by token, as for one commit: a batch whose reply was lost is safe to send again.
+                // Commits are idempotent by token (AlreadyAccepted): a batch whose reply was lost is safe to send again.
                 var replies = await _dispatcher.CommitBatchAsync(commits);
                 var acknowledged = clock.Elapsed;
                 for (var i = 0; i < finished.Count; i++)
@@ -240,6 +240,7 @@ public sealed partial class WorkerSlot(
             }
             catch (Exception e)
             {
+                // Give up: the leases expire and the work is re-queued; nothing was acknowledged, so nothing is lost.
                 LogCommitFailed(logger, e, worker, commits[0].Key);
                 return;
             }
@@ -301,7 +302,7 @@ public sealed partial class WorkerSlot(
             var failure = WorkOutcome.Failure(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"timeout: still running after {limit.TotalSeconds:0.###} s ({SchedulingOptions.Section}:{nameof(SchedulingOptions.TrialTimeout)})"), retryable: false);
             meter.Finish(failure);
-            await CommitAsync(new Finished(lease, failure, beaten, beaten, clock.Elapsed), clock, stopping);
+            await CommitBatchAsync([new Finished(lease, failure, beaten, beaten, clock.Elapsed)], clock, stopping);
             return;
         }
 
@@ -316,7 +317,7 @@ public sealed partial class WorkerSlot(
         }
         if (abandoned) return;
         meter.Finish(outcome);
-        await CommitAsync(new Finished(lease, outcome, beaten, beaten, clock.Elapsed), clock, stopping);
+        await CommitBatchAsync([new Finished(lease, outcome, beaten, beaten, clock.Elapsed)], clock, stopping);
     }
 
     private async Task<WorkOutcome> ExecuteAsync(WorkItem item, LatestProgress progress, CancellationToken cancellationToken)
@@ -365,46 +366,6 @@ public sealed partial class WorkerSlot(
             // The dispatcher may be moving to another silo: keep working; the commit decides by token.
             LogHeartbeatFailed(logger, e, worker, lease.Item.Key);
             return HeartbeatReply.Continue;
-        }
-    }
-
-    private async Task CommitAsync(Finished finished, Stopwatch clock, CancellationToken stopping)
-    {
-        var (lease, outcome) = (finished.Lease, finished.Outcome);
-        var commit = new Commit
-        {
-            LeaseId = lease.LeaseId,
-            Kind = lease.Item.Kind,
-            Key = lease.Item.Key,
-            FencingToken = lease.FencingToken,
-            Worker = worker,
-            Outcome = outcome,
-        };
-        var delay = MinBackoff;
-        var sent = clock.Elapsed;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // Commits are idempotent by token (AlreadyAccepted), so retrying a commit whose reply was lost is safe.
-                var reply = await _dispatcher.CommitAsync(commit);
-                var timeline = finished.Timeline(sent, clock.Elapsed);
-                foreach (var observer in observers) observer.OnCommitted(worker, lease.Item, reply, timeline);
-                if (reply == CommitReply.Stale) LogStale(logger, worker, lease.Item.Key);
-                return;
-            }
-            catch (Exception e) when (attempt < CommitTries && !stopping.IsCancellationRequested)
-            {
-                LogCommitRetry(logger, e, worker, lease.Item.Key, attempt);
-                await Delay(delay, stopping);
-                delay *= 2;
-            }
-            catch (Exception e)
-            {
-                // Give up: the lease expires and the work is re-queued; nothing was acknowledged, so nothing is lost.
-                LogCommitFailed(logger, e, worker, lease.Item.Key);
-                return;
-            }
         }
     }
 

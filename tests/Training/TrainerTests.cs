@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Torch;
 using AftSweep.Transfer.Training;
 using TorchSharp;
@@ -13,7 +14,7 @@ public sealed class TrainerTests
     private const int Classes = 3;
 
     private static TrainingSet Set(Transfer.Data.LabeledSplit split, bool withTeacher = false) =>
-        new(InputTensors.From(split, CPU), InputTensors.Labels(split.Labels, CPU),
+        new((split.Texts is null ? (StudentInput)VectorStudentInput.Instance : new TextStudentInput(Transfer.Text.WordPieceTokenizer.MiniLm, 128)).Load(split, CPU), InputTensors.Labels(split.Labels, CPU),
             withTeacher ? VectorInputs.From(Synthetic.TeacherFeatures(split.Labels, 5, informative: true, seed: 9), CPU) : null);
 
     private static MlpModel Mlp(int seed) => SeededConstruction.Build(seed, () => new MlpModel(Dim, Classes));
@@ -43,8 +44,8 @@ public sealed class TrainerTests
         var texts = Enumerable.Range(0, 48).Select(i => i % 2 == 0 ? $"a great film number {i}" : $"an awful film number {i}").ToArray();
         var split = new Transfer.Data.LabeledSplit { Labels = Enumerable.Range(0, 48).Select(i => i % 2).ToArray(), Texts = texts };
         using var data = Set(split);
-        using var model = Transfer.Models.DownstreamModelFactory.Create(
-            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputTensors.ShapeOf(split), 2, CPU, seed: 0);
+        using var model = StudentFactory.Create(
+            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputShape.Of(split), 2, CPU, seed: 0).Model;
         Trainer.Train(model, null, data, new TrainingSettings { Steps = 30, BatchSize = 16, Lr = 1e-3, Seed = 0 });
         var accuracy = Evaluator.Accuracy(model, data.Inputs, data.Labels, 16);
         Assert.True(accuracy > 0.9, $"train accuracy {accuracy}");

@@ -136,7 +136,7 @@ public sealed class TrialExecutorTests
             var e = await Assert.ThrowsAsync<TrialFailedException>(() =>
                 Executor(Dataset()).ExecuteAsync(spec, null, CancellationToken.None));
             Assert.Contains("trial t123", e.Message);
-            Assert.Contains("'fc1.weight' has shape [256, 7] in the file but [256, 6] in the model", e.Message);
+            Assert.Contains("'fc1.weight' is [256, 7] in the file but the model needs [256, 6]", e.Message);
         }
         finally
         {

@@ -5,6 +5,8 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
+using AftSweep.Transfer.Models.Checkpoints;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Torch;
 using Microsoft.Extensions.Logging;
@@ -133,12 +135,13 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
 
         var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
-        using var train = Guard(label, () => BuildSet(method, rows.Train, phiTrain, device));
+        using var student = Guard(label, () => BuildStudent(spec, method, rows.Train, phiTrain, numClasses, device));
+        var model = student.Model;
+        using var train = Guard(label, () => BuildSet(method, student, rows.Train, phiTrain, device));
         using var eval = Guard(label, () => method.Id == MethodId.LinearProbe
-            ? BuildSet(method, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
-            : new TrainingSet(InputTensors.From(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
+            ? BuildSet(method, student, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
+            : new TrainingSet(student.Input.Load(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
 
-        using var model = Guard(label, () => BuildModel(spec, method, rows.Train, phiTrain, numClasses, device));
         using var regulariser = method.IsRegularised
             ? Guard(label, () => BuildRegulariser(spec, method, model, train, teachers!, rows.Train, numClasses, device, settings.BatchSize))
             : null;
@@ -169,22 +172,23 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
     }
 
-    private static TrainingSet BuildSet(MethodInfo method, LabeledSplit split, FeatureMatrix? phi, Device device)
+    private static TrainingSet BuildSet(MethodInfo method, Student student, LabeledSplit split, FeatureMatrix? phi, Device device)
     {
         var labels = InputTensors.Labels(split.Labels, device);
         if (method.Id == MethodId.LinearProbe)
             return new TrainingSet(VectorInputs.From(phi!, device), labels, null);
-        return new TrainingSet(InputTensors.From(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
+        return new TrainingSet(student.Input.Load(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
     }
 
-    private static DownstreamModel BuildModel(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
+    private static Student BuildStudent(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
         int numClasses, Device device)
     {
         if (method.Id == MethodId.LinearProbe)
-            return SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device);
-        // scratch: the same model with random initial weights (methods.md).
-        var downstream = method.Id == MethodId.Scratch ? spec.Downstream with { Init = null } : spec.Downstream;
-        return DownstreamModelFactory.Create(downstream, InputTensors.ShapeOf(train), numClasses, device, spec.Seed);
+            return new Student(SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device),
+                VectorStudentInput.Instance, $"linear probe on {phi!.Dim} teacher features");
+        // scratch: the same architecture, config and input pipeline with random initial weights (methods.md).
+        return StudentFactory.Create(spec.Downstream, InputShape.Of(train), numClasses, device, spec.Seed,
+            loadWeights: method.Id != MethodId.Scratch);
     }
 
     private Regulariser BuildRegulariser(TrialSpec spec, MethodInfo method, DownstreamModel model, TrainingSet train,
@@ -265,7 +269,7 @@ public sealed partial class TrialExecutor : ITrialExecutor
         {
             return build();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or CheckpointException)
         {
             throw new TrialFailedException($"{label}: {e.Message}");
         }

@@ -26,7 +26,11 @@ public static class AftSweepEngineServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton<IDatasetLoader>(_ => new CachingDatasetLoader(new DatasetLoader(), options.DatasetCacheEntries));
-        services.AddSingleton<ITeacherFactory>(_ => new TeacherFactory());
+        services.AddSingleton<ITeacherFactory>(sp => new TeacherFactory(new TeacherOptions
+        {
+            Device = options.TeacherDevice,
+            Logger = sp.GetService<ILoggerFactory>()?.CreateLogger<TeacherFactory>(),
+        }));
         services.AddSingleton(sp => new EngineStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
         services.AddSingleton(sp =>
         {

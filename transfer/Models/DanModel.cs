@@ -10,7 +10,7 @@ namespace AftSweep.Transfer.Models;
 /// embedding table can come from a pre-trained BERT-family checkpoint, which makes it the cheapest real text student.
 /// Input: int64 ids (B, L).
 /// </summary>
-public sealed class DanModel : DownstreamModel
+public sealed class DanModel : DownstreamModel, Architectures.ITokenEmbeddingStudent
 {
     private readonly Embedding _embedding;
     private readonly Sequential _mlp;
@@ -38,8 +38,19 @@ public sealed class DanModel : DownstreamModel
         register_module("head", _head);
     }
 
-    public int PadId { get; }
+    public int PadId { get; private set; }
     public int Hidden { get; }
+    public int VocabularySize => (int)_embedding.weight!.shape[0];
+
+    public void RestrictVocabulary(long[] ids)
+    {
+        var pad = Array.BinarySearch(ids, (long)PadId);
+        if (pad < 0) throw new ArgumentException($"the vocabulary subset must keep the pad id {PadId}", nameof(ids));
+        using var noGrad = no_grad();
+        using var index = tensor(ids, device: _embedding.weight!.device);
+        _embedding.weight = new TorchSharp.Modules.Parameter(_embedding.weight.index_select(0, index));
+        PadId = pad;
+    }
     public override int FeatureDim => Hidden;
     public override string HeadName => "head";
 

@@ -74,16 +74,14 @@ public static class StepBenchmark
         var rows = options.BatchSize * 4;
         var split = SyntheticSplit(options, architecture, rows);
         var shape = InputShape.Of(split);
-        StudentInput input;
-        using (var probe = StudentFactory.Create(options.Downstream, shape, options.NumClasses, CPU, Seed)) input = probe.Input;
-        using var data = new TrainingSet(input.Load(split, device), SyntheticLabels(rows, options.NumClasses, device), SyntheticTeacher(rows, options.TeacherDim, device, out var teacherMatrix));
+        using var data = new TrainingSet(LoadAsTrialsDo(options, shape, split, device), SyntheticLabels(rows, options.NumClasses, device), SyntheticTeacher(rows, options.TeacherDim, device, out var teacherMatrix));
 
         // Methods take turns in rounds rather than one after another, so a drift in the machine's speed (a shared
         // VM's neighbours, frequency changes) lands on every method alike instead of biasing the ratios to stl.
         var runs = new List<MethodRun>();
         try
         {
-            foreach (var method in methods) runs.Add(MethodRun.Prepare(options, method, shape, data, teacherMatrix, device));
+            foreach (var method in methods) runs.Add(MethodRun.Prepare(options, method, shape, split, data, teacherMatrix, device));
             foreach (var run in runs) run.WarmUp(options.WarmupSteps, device);
             var rounds = Math.Min(options.Steps, TimingRounds);
             for (var r = 0; r < rounds; r++)
@@ -116,7 +114,7 @@ public static class StepBenchmark
         var device = DeviceSelector.Resolve(options.Device);
         var split = SyntheticSplit(options, DownstreamModels.Get(options.Downstream.Model), options.BatchSize);
         using var student = StudentFactory.Create(options.Downstream, InputShape.Of(split), options.NumClasses, device, Seed);
-        using var inputs = student.Input.Load(split, device);
+        using var inputs = student.Load([split], device).Single();
         var model = student.Model;
         model.train();
         using var scope = NewDisposeScope();
@@ -161,10 +159,12 @@ public static class StepBenchmark
             ? new StepTiming(_name, _timedSteps, _seconds, _cpuSeconds, null, null)
             : new StepTiming(_name, 0, 0, 0, null, _error);
 
-        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, TrainingSet data,
-            FeatureMatrix teacher, Device device)
+        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, Data.LabeledSplit split,
+            TrainingSet data, FeatureMatrix teacher, Device device)
         {
-            var model = StudentFactory.Create(options.Downstream, shape, options.NumClasses, device, Seed).Model;
+            var student = StudentFactory.Create(options.Downstream, shape, options.NumClasses, device, Seed);
+            student.Load([split], device).Single().Dispose(); // the vocabulary restriction trials apply
+            var model = student.Model;
             Regulariser? regulariser = null;
             try
             {
@@ -245,6 +245,13 @@ public static class StepBenchmark
             _model?.Dispose();
             _order?.Dispose();
         }
+    }
+
+    /// <summary>The split as a trial's student reads it (a text student's vocabulary restricted to the split's tokens).</summary>
+    private static InputTensor LoadAsTrialsDo(StepBenchmarkOptions options, InputShape shape, Data.LabeledSplit split, Device device)
+    {
+        using var probe = StudentFactory.Create(options.Downstream, shape, options.NumClasses, CPU, Seed);
+        return probe.Load([split], device).Single();
     }
 
     /// <summary>Random examples of the kind the architecture reads: vectors, texts of

@@ -137,10 +137,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
         using var student = Guard(label, () => BuildStudent(spec, method, rows.Train, phiTrain, numClasses, device));
         var model = student.Model;
-        using var train = Guard(label, () => BuildSet(method, student, rows.Train, phiTrain, device));
-        using var eval = Guard(label, () => method.Id == MethodId.LinearProbe
-            ? BuildSet(method, student, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
-            : new TrainingSet(student.Input.Load(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
+        var (trainSet, evalSet) = Guard(label, () => BuildSets(method, student, rows, phiTrain, teachers, device));
+        using var train = trainSet;
+        using var eval = evalSet;
 
         using var regulariser = method.IsRegularised
             ? Guard(label, () => BuildRegulariser(spec, method, model, train, teachers!, rows.Train, numClasses, device, settings.BatchSize))
@@ -172,12 +171,18 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
     }
 
-    private static TrainingSet BuildSet(MethodInfo method, Student student, LabeledSplit split, FeatureMatrix? phi, Device device)
+    /// <summary>The training and evaluation rows as the student reads them (the linear probe: teacher features).</summary>
+    private static (TrainingSet Train, TrainingSet Eval) BuildSets(MethodInfo method, Student student, TrialRows rows,
+        FeatureMatrix? phiTrain, TeacherFeatures? teachers, Device device)
     {
-        var labels = InputTensors.Labels(split.Labels, device);
+        var trainLabels = InputTensors.Labels(rows.Train.Labels, device);
+        var evalLabels = InputTensors.Labels(rows.Eval.Labels, device);
         if (method.Id == MethodId.LinearProbe)
-            return new TrainingSet(VectorInputs.From(phi!, device), labels, null);
-        return new TrainingSet(student.Input.Load(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
+            return (new TrainingSet(VectorInputs.From(phiTrain!, device), trainLabels, null),
+                new TrainingSet(VectorInputs.From(FeatureMatrix.Concat(teachers!.Eval!), device), evalLabels, null));
+        var inputs = student.Load([rows.Train, rows.Eval], device);
+        return (new TrainingSet(inputs[0], trainLabels, phiTrain is null ? null : VectorInputs.From(phiTrain, device)),
+            new TrainingSet(inputs[1], evalLabels, null));
     }
 
     private static Student BuildStudent(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,

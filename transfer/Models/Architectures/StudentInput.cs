@@ -19,8 +19,19 @@ public abstract record StudentInput
 /// <summary>Texts tokenized with the checkpoint's WordPiece vocabulary, [CLS] ... [SEP], cut to <see cref="MaxLength"/>.</summary>
 public sealed record TextStudentInput(WordPieceTokenizer Tokenizer, int MaxLength) : StudentInput
 {
-    public override InputTensor Load(LabeledSplit split, Device device) =>
-        new TokenInputs(Require(split.Texts, "texts"), Tokenizer, MaxLength, device);
+    public override InputTensor Load(LabeledSplit split, Device device) => Load(Encode(split), null, device);
+
+    /// <summary>The split's rows as token ids in the tokenizer's numbering.</summary>
+    public int[][] Encode(LabeledSplit split) => TokenInputs.Encode(Require(split.Texts, "texts"), Tokenizer, MaxLength);
+
+    /// <summary>Encoded rows on the device, renumbered into <paramref name="subset"/> when the student's embedding
+    /// table was restricted to it.</summary>
+    public InputTensor Load(int[][] encoded, VocabularySubset? subset, Device device)
+    {
+        if (subset is null) return new TokenInputs(encoded, Tokenizer.PadId, device);
+        var compact = encoded.Select(row => row.Select(subset.Compact).ToArray()).ToArray();
+        return new TokenInputs(compact, subset.Compact(Tokenizer.PadId), device);
+    }
 }
 
 /// <summary>Images resized and normalised as the checkpoint expects.</summary>

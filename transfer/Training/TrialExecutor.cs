@@ -7,6 +7,7 @@ using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Models;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training.LinearProbe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TorchSharp;
@@ -16,8 +17,8 @@ namespace AftSweep.Transfer.Training;
 
 /// <summary>
 /// Runs one trial: loads the dataset, picks the stage's rows, fetches each teacher's features, checks that they
-/// agree, builds the model (linear-probe: a linear layer on the teacher features) and the method's regulariser,
-/// trains and evaluates the final weights. Bad input fails the trial with a message naming it; no Orleans here.
+/// agree, builds the model and the method's regulariser, trains and evaluates the final weights (linear-probe: fits
+/// a logistic regression on the teacher features to convergence instead, see <see cref="LinearProbeTrainer"/>). Bad input fails the trial with a message naming it; no Orleans here.
 /// </summary>
 public sealed partial class TrialExecutor : ITrialExecutor
 {
@@ -119,6 +120,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         ApplyThreads();
         var device = Guard(label, () => DeviceSelector.Resolve(spec.Training.Device));
         var numClasses = dataset.NumClasses;
+        if (method.Id == MethodId.LinearProbe)
+            return FitLinearProbe(spec, rows, teachers!, numClasses, device, label, progress, token);
+
         var settings = new TrainingSettings
         {
             Steps = spec.Training.Steps,
@@ -133,12 +137,10 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
 
         var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
-        using var train = Guard(label, () => BuildSet(method, rows.Train, phiTrain, device));
-        using var eval = Guard(label, () => method.Id == MethodId.LinearProbe
-            ? BuildSet(method, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
-            : new TrainingSet(InputTensors.From(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
+        using var train = Guard(label, () => BuildSet(rows.Train, phiTrain, device));
+        using var eval = Guard(label, () => new TrainingSet(InputTensors.From(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
 
-        using var model = Guard(label, () => BuildModel(spec, method, rows.Train, phiTrain, numClasses, device));
+        using var model = Guard(label, () => BuildModel(spec, method, rows.Train, numClasses, device));
         using var regulariser = method.IsRegularised
             ? Guard(label, () => BuildRegulariser(spec, method, model, train, teachers!, rows.Train, numClasses, device, settings.BatchSize))
             : null;
@@ -169,19 +171,44 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
     }
 
-    private static TrainingSet BuildSet(MethodInfo method, LabeledSplit split, FeatureMatrix? phi, Device device)
+    /// <summary>
+    /// linear-probe: logistic regression on the concatenated teacher features, fitted to convergence with its L2
+    /// strength chosen on a holdout of the training rows (<see cref="LinearProbeTrainer"/>). The step budget, batch
+    /// size and learning rates do not apply; the result's Steps are the refit's L-BFGS iterations, its Curve empty.
+    /// </summary>
+    private static TrialResult FitLinearProbe(TrialSpec spec, TrialRows rows, TeacherFeatures teachers, int numClasses, Device device,
+        string label, IProgress<TrialProgress>? progress, CancellationToken token)
     {
-        var labels = InputTensors.Labels(split.Labels, device);
-        if (method.Id == MethodId.LinearProbe)
-            return new TrainingSet(VectorInputs.From(phi!, device), labels, null);
-        return new TrainingSet(InputTensors.From(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
+        progress?.Report(new TrialProgress(0, 0, 0, "fit"));
+        var outcome = Guard(label, () => LinearProbeTrainer.Run(
+            FeatureMatrix.Concat(teachers.Train), rows.Train.Labels, FeatureMatrix.Concat(teachers.Eval!), rows.Eval.Labels,
+            numClasses, spec.HoldoutFraction, spec.SplitSeed, device, cancellationToken: token));
+        var probe = outcome.Probe;
+        progress?.Report(new TrialProgress(probe.Iterations, probe.Iterations, outcome.TrainCrossEntropy, "evaluate"));
+        return new TrialResult
+        {
+            Accuracy = outcome.Accuracy,
+            EvaluatedOn = rows.EvaluatedOn,
+            FinalCrossEntropy = outcome.TrainCrossEntropy,
+            FinalRegulariser = 0,
+            Curve = [],
+            WallSeconds = 0,
+            StepsPerSecond = outcome.Seconds > 0 ? probe.Iterations / outcome.Seconds : 0,
+            Steps = probe.Iterations,
+            Epochs = 0,
+            Device = DeviceSelector.Describe(device),
+            Versions = LibraryVersions.Current,
+            TrainRows = rows.Train.Rows,
+            EvalRows = rows.Eval.Rows,
+            Probe = probe,
+        };
     }
 
-    private static DownstreamModel BuildModel(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
-        int numClasses, Device device)
+    private static TrainingSet BuildSet(LabeledSplit split, FeatureMatrix? phi, Device device) =>
+        new(InputTensors.From(split, device), InputTensors.Labels(split.Labels, device), phi is null ? null : VectorInputs.From(phi, device));
+
+    private static DownstreamModel BuildModel(TrialSpec spec, MethodInfo method, LabeledSplit train, int numClasses, Device device)
     {
-        if (method.Id == MethodId.LinearProbe)
-            return SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device);
         // scratch: the same model with random initial weights (methods.md).
         var downstream = method.Id == MethodId.Scratch ? spec.Downstream with { Init = null } : spec.Downstream;
         return DownstreamModelFactory.Create(downstream, InputTensors.ShapeOf(train), numClasses, device, spec.Seed);

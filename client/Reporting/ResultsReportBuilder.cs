@@ -201,8 +201,8 @@ public static class ResultsReportBuilder
         {
             notes.Add("chosen at an end of its grid, so the best value may lie outside it (widen the grid): " +
                       string.Join(", ", atEdge.Select(c => c.Probe is { } probe
-                          ? $"{c.Info.Name}|{Combo(c)} L2 {Number(probe.ChosenL2[0])} ({c.LambdaEdge.Name()} of {string.Join(", ", probe.Grid.Select(Number))})"
-                          : $"{c.Info.Name}|{Combo(c)} lambda {Number(c.ChosenLambda!.Value)} ({c.LambdaEdge.Name()} of {string.Join(", ", c.LambdaGrid.Select(Number))})")) + ".");
+                          ? $"{c.Info.Name}|{Combo(c)} L2 {CellText.Lambda(probe.ChosenL2[0])} ({c.LambdaEdge.Name()} of {string.Join(", ", probe.Grid.Select(l => CellText.Lambda(l)))})"
+                          : $"{c.Info.Name}|{Combo(c)} lambda {CellText.Lambda(c.ChosenLambda!.Value)} ({c.LambdaEdge.Name()} of {string.Join(", ", c.LambdaGrid.Select(l => CellText.Lambda(l)))})")) + ".");
         }
 
         foreach (var cell in dataset.Cells.Where(c => c.Probe is { } p && p.ConvergedSeeds < p.Seeds))
@@ -224,6 +224,4 @@ public static class ResultsReportBuilder
     }
 
     private static string Combo(CellSummary cell) => cell.Combo.Count == 0 ? "(no teacher)" : cell.ComboKey;
-
-    private static string Number(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -38,7 +38,7 @@ public static class AftComparisons
             Add(inColumn.FirstOrDefault(c => c.Method == MethodId.Stl), BaselineRole.Stl);
             Add(inColumn.FirstOrDefault(c => c.Method == MethodId.Kd), BaselineRole.Kd);
             Add(BestOther(inColumn), BaselineRole.BestOther);
-            foreach (var ablation in inColumn.Where(c => c.Info.IsAftAblation).OrderBy(c => CatalogIndex(c.Method)))
+            foreach (var ablation in inColumn.Where(c => c.Info.IsAftAblation).OrderBy(c => MethodCatalog.IndexOf(c.Method)))
                 Add(ablation, BaselineRole.Ablation);
         }
         return comparisons;
@@ -49,13 +49,6 @@ public static class AftComparisons
         column
             .Where(c => c.Method != MethodId.Aft && !c.Info.IsAftAblation && c.Statistics is not null)
             .OrderByDescending(c => c.Statistics!.Mean)
-            .ThenBy(c => CatalogIndex(c.Method))
+            .ThenBy(c => MethodCatalog.IndexOf(c.Method))
             .FirstOrDefault();
-
-    private static int CatalogIndex(MethodId id)
-    {
-        for (var i = 0; i < MethodCatalog.All.Count; i++)
-            if (MethodCatalog.All[i].Id == id) return i;
-        return int.MaxValue;
-    }
 }

@@ -81,7 +81,7 @@ public static class SweepAggregator
         var cells = records
             .GroupBy(r => (r.Spec.Method, r.Spec.ComboKey))
             .Select(g => SummariseCell(g.ToList(), expected))
-            .OrderBy(c => CatalogIndex(c.Method))
+            .OrderBy(c => MethodCatalog.IndexOf(c.Method))
             .ThenBy(c => c.Combo.Count == 0 ? -1 : comboOrder[c.ComboKey])
             .ToList();
 
@@ -244,19 +244,6 @@ public static class SweepAggregator
         {
             throw new InvalidDataException($"{Describe(record)}: result.accuracy is {result.Accuracy}, expected a number in [0, 1]");
         }
-    }
-
-    private static int CatalogIndex(MethodId id)
-    {
-        for (var i = 0; i < MethodCatalog.All.Count; i++)
-        {
-            if (MethodCatalog.All[i].Id == id)
-            {
-                return i;
-            }
-        }
-
-        return int.MaxValue;
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

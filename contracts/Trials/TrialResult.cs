@@ -25,6 +25,8 @@ public sealed record TrialResult
     [Id(12)] public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     [Id(13)] public int TrainRows { get; init; }
     [Id(14)] public int EvalRows { get; init; }
+    /// <summary>linear-probe only: the L2 choice and convergence of its logistic regression; null for every other method.</summary>
+    [Id(15)] public LinearProbeResult? Probe { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.TeacherRho.v1")]

@@ -99,7 +99,7 @@ public sealed class StorageTests
         var json = System.Text.Encoding.UTF8.GetString(journal.Get(spec.Id)!.Payload);
         var back = await store.ReadAsync(plan.SweepId, spec.Id);
 
-        Assert.Contains("\"schema\": 1", json);
+        Assert.Contains($"\"schema\": {TrialRecord.CurrentSchema}", json);
         Assert.Contains("\"method\": \"aft\"", json);
         Assert.NotNull(back);
         Assert.Equal(spec.Id, back.Spec.Id);

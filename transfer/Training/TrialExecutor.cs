@@ -9,6 +9,7 @@ using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models.Checkpoints;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training.LinearProbe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TorchSharp;
@@ -18,8 +19,8 @@ namespace AftSweep.Transfer.Training;
 
 /// <summary>
 /// Runs one trial: loads the dataset, picks the stage's rows, fetches each teacher's features, checks that they
-/// agree, builds the model (linear-probe: a linear layer on the teacher features) and the method's regulariser,
-/// trains and evaluates the final weights. Bad input fails the trial with a message naming it; no Orleans here.
+/// agree, builds the model and the method's regulariser, trains and evaluates the final weights (linear-probe: fits
+/// a logistic regression on the teacher features to convergence instead, see <see cref="LinearProbeTrainer"/>). Bad input fails the trial with a message naming it; no Orleans here.
 /// </summary>
 public sealed partial class TrialExecutor : ITrialExecutor
 {
@@ -121,6 +122,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         ApplyThreads();
         var device = Guard(label, () => DeviceSelector.Resolve(spec.Training.Device));
         var numClasses = dataset.NumClasses;
+        if (method.Id == MethodId.LinearProbe)
+            return FitLinearProbe(spec, rows, teachers!, numClasses, device, label, progress, token);
+
         var settings = new TrainingSettings
         {
             Steps = spec.Training.Steps,
@@ -135,9 +139,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
 
         var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
-        using var student = Guard(label, () => BuildStudent(spec, method, rows.Train, phiTrain, numClasses, device));
+        using var student = Guard(label, () => BuildStudent(spec, method, rows.Train, numClasses, device));
         var model = student.Model;
-        var (trainSet, evalSet) = Guard(label, () => BuildSets(method, student, rows, phiTrain, teachers, device));
+        var (trainSet, evalSet) = Guard(label, () => BuildSets(student, rows, phiTrain, device));
         using var train = trainSet;
         using var eval = evalSet;
 
@@ -171,30 +175,51 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
     }
 
-    /// <summary>The training and evaluation rows as the student reads them (the linear probe: teacher features).</summary>
-    private static (TrainingSet Train, TrainingSet Eval) BuildSets(MethodInfo method, Student student, TrialRows rows,
-        FeatureMatrix? phiTrain, TeacherFeatures? teachers, Device device)
+    /// <summary>
+    /// linear-probe: logistic regression on the concatenated teacher features, fitted to convergence with its L2
+    /// strength chosen on a holdout of the training rows (<see cref="LinearProbeTrainer"/>). The step budget, batch
+    /// size and learning rates do not apply; the result's Steps are the refit's L-BFGS iterations, its Curve empty.
+    /// </summary>
+    private static TrialResult FitLinearProbe(TrialSpec spec, TrialRows rows, TeacherFeatures teachers, int numClasses, Device device,
+        string label, IProgress<TrialProgress>? progress, CancellationToken token)
     {
-        var trainLabels = InputTensors.Labels(rows.Train.Labels, device);
-        var evalLabels = InputTensors.Labels(rows.Eval.Labels, device);
-        if (method.Id == MethodId.LinearProbe)
-            return (new TrainingSet(VectorInputs.From(phiTrain!, device), trainLabels, null),
-                new TrainingSet(VectorInputs.From(FeatureMatrix.Concat(teachers!.Eval!), device), evalLabels, null));
-        var inputs = student.Load([rows.Train, rows.Eval], device);
-        return (new TrainingSet(inputs[0], trainLabels, phiTrain is null ? null : VectorInputs.From(phiTrain, device)),
-            new TrainingSet(inputs[1], evalLabels, null));
+        progress?.Report(new TrialProgress(0, 0, 0, "fit"));
+        var outcome = Guard(label, () => LinearProbeTrainer.Run(
+            FeatureMatrix.Concat(teachers.Train), rows.Train.Labels, FeatureMatrix.Concat(teachers.Eval!), rows.Eval.Labels,
+            numClasses, spec.HoldoutFraction, spec.SplitSeed, device, cancellationToken: token));
+        var probe = outcome.Probe;
+        progress?.Report(new TrialProgress(probe.Iterations, probe.Iterations, outcome.TrainCrossEntropy, "evaluate"));
+        return new TrialResult
+        {
+            Accuracy = outcome.Accuracy,
+            EvaluatedOn = rows.EvaluatedOn,
+            FinalCrossEntropy = outcome.TrainCrossEntropy,
+            FinalRegulariser = 0,
+            Curve = [],
+            WallSeconds = 0,
+            StepsPerSecond = outcome.Seconds > 0 ? probe.Iterations / outcome.Seconds : 0,
+            Steps = probe.Iterations,
+            Epochs = 0,
+            Device = DeviceSelector.Describe(device),
+            Versions = LibraryVersions.Current,
+            TrainRows = rows.Train.Rows,
+            EvalRows = rows.Eval.Rows,
+            Probe = probe,
+        };
     }
 
-    private static Student BuildStudent(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
-        int numClasses, Device device)
+    /// <summary>The training and evaluation rows as the student reads them.</summary>
+    private static (TrainingSet Train, TrainingSet Eval) BuildSets(Student student, TrialRows rows, FeatureMatrix? phiTrain, Device device)
     {
-        if (method.Id == MethodId.LinearProbe)
-            return new Student(SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device),
-                VectorStudentInput.Instance, $"linear probe on {phi!.Dim} teacher features");
-        // scratch: the same architecture, config and input pipeline with random initial weights (methods.md).
-        return StudentFactory.Create(spec.Downstream, InputShape.Of(train), numClasses, device, spec.Seed,
-            loadWeights: method.Id != MethodId.Scratch);
+        var inputs = student.Load([rows.Train, rows.Eval], device);
+        return (new TrainingSet(inputs[0], InputTensors.Labels(rows.Train.Labels, device), phiTrain is null ? null : VectorInputs.From(phiTrain, device)),
+            new TrainingSet(inputs[1], InputTensors.Labels(rows.Eval.Labels, device), null));
     }
+
+    private static Student BuildStudent(TrialSpec spec, MethodInfo method, LabeledSplit train, int numClasses, Device device) =>
+        // scratch: the same architecture, config and input pipeline with random initial weights (methods.md).
+        StudentFactory.Create(spec.Downstream, InputShape.Of(train), numClasses, device, spec.Seed,
+            loadWeights: method.Id != MethodId.Scratch);
 
     private Regulariser BuildRegulariser(TrialSpec spec, MethodInfo method, DownstreamModel model, TrainingSet train,
         TeacherFeatures teachers, LabeledSplit trainSplit, int numClasses, Device device, int batchSize)

@@ -4,7 +4,8 @@ using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Tests.Checkpoints;
 
-public sealed class BertConversionTests(OfflineCheckpointFixture checkpoints) : IClassFixture<OfflineCheckpointFixture>
+[Collection(OfflineCheckpointCollection.Name)]
+public sealed class BertConversionTests(OfflineCheckpointFixture checkpoints)
 {
     private static readonly BertConfig MiniLmShape = new(30522, 384, 6, 12, 1536, 512, 2, 1e-12, BertConfig.Gelu, 0);
 
@@ -54,8 +55,7 @@ public sealed class BertConversionTests(OfflineCheckpointFixture checkpoints) : 
     [InlineData(OnnxCheckpoints.ArcticXs, "encoder.layer.0.output.dense.weight", "onnx::MatMul_800")]
     public void LinearWeights_AreTheirMatMulInitializersTransposed(string source, string weight, string initializer)
     {
-        var package = source == OnnxCheckpoints.MiniLm ? BundledModels.MiniLm : BundledModels.ArcticXs;
-        var onnx = OnnxModelReader.Read(package.ReadModel(), source).Graph.Initializers[initializer];
+        var onnx = checkpoints.Model(source).Graph.Initializers[initializer];
         var rows = (int)onnx.Dims[0];
         var cols = (int)onnx.Dims[1];
         var stored = onnx.ToFloats();
@@ -76,7 +76,8 @@ public sealed class BertConversionTests(OfflineCheckpointFixture checkpoints) : 
 
         Assert.Contains("all-MiniLM-L6-v2", description);
         Assert.Contains("6-layer BERT encoder (hidden 384, 12 heads of 32, intermediate 1536, gelu", description);
-        Assert.Contains("37 Linear weights as transposed [in, out] MatMul/Gemm operands", description);
+        Assert.Contains("36 Linear weights as the transposed [in, out] right operands of MatMul", description);
+        Assert.Contains("'pooler.dense.weight' (a Gemm with transB = 1, kept as stored)", description);
         Assert.Contains("'embeddings.position_ids' (an index buffer)", description);
     }
 

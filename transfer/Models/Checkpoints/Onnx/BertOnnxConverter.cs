@@ -30,11 +30,12 @@ public static class BertOnnxConverter
         var graph = model.Graph;
         var tensors = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
         var consumed = new HashSet<string>(StringComparer.Ordinal);
-        var linears = 0;
+        var transposed = new List<string>(); // weights stored [in, out], transposed back
+        var gemms = new List<string>();      // Gemm weights, named through their bias input
         foreach (var node in graph.Nodes)
         {
-            if (node.OpType == "MatMul" && MapMatMul(model, node, tensors, consumed)) linears++;
-            else if (node.OpType == "Gemm" && MapGemm(model, node, tensors, consumed)) linears++;
+            if (node.OpType == "MatMul" && MapMatMul(model, node, tensors, consumed) is { } name) transposed.Add(name);
+            else if (node.OpType == "Gemm" && MapGemm(model, node, tensors, consumed) is { } gemm) gemms.Add(gemm);
         }
 
         var dropped = new List<string>();
@@ -56,31 +57,34 @@ public static class BertOnnxConverter
         var config = InferConfig(model, tensors, vocabulary);
         CheckNamesAndShapes(model, config, tensors);
         var withPooler = tensors.ContainsKey("pooler.dense.weight");
-        var description = Describe(model, config, origin, source, tensors.Count, withPooler, linears, dropped, shapeConstants);
+        var description = Describe(model, config, origin, source, tensors, withPooler, transposed.Count, gemms, dropped, shapeConstants);
         return new OnnxConversion(source, tensors, config.ToJson(), vocabulary, null, description);
     }
 
-    /// <summary>MatMul(x, W) with W an initializer: named through the bias Add its product flows into.</summary>
-    private static bool MapMatMul(OnnxModel model, OnnxNode node, Dictionary<string, StoredTensor> tensors, HashSet<string> consumed)
+    /// <summary>MatMul(x, W) with W an initializer: named through the bias Add its product flows into. Returns the weight's name.</summary>
+    private static string? MapMatMul(OnnxModel model, OnnxNode node, Dictionary<string, StoredTensor> tensors, HashSet<string> consumed)
     {
         var graph = model.Graph;
-        if (node.Inputs.Count != 2) return false;
+        if (node.Inputs.Count != 2) return null;
         if (graph.Initializers.ContainsKey(node.Inputs[0]))
             throw Invalid(model, $"{node.Describe()} multiplies an initializer from the left ('{node.Inputs[0]}'); only x @ W is supported");
-        if (!graph.Initializers.TryGetValue(node.Inputs[1], out var weight)) return false; // activations times activations
+        if (!graph.Initializers.TryGetValue(node.Inputs[1], out var weight)) return null; // activations times activations
         if (weight.DataType != OnnxDataType.Float || weight.Dims.Count != 2)
             throw Invalid(model, $"{node.Describe()} multiplies by initializer '{weight.Name}' ({weight.DataType} {weight.ShapeText}), expected a float matrix");
         var module = BiasModule(model, node, node.Outputs[0], weight.Dims[1]);
         Add(model, tensors, module + ".weight", Float32Tensors.Transposed(weight), node);
         consumed.Add(weight.Name);
-        return true;
+        return module + ".weight";
     }
 
-    /// <summary>Gemm(x, B, C) = x B' + C with C the bias initializer: B' is the weight, B itself when transB = 1.</summary>
-    private static bool MapGemm(OnnxModel model, OnnxNode node, Dictionary<string, StoredTensor> tensors, HashSet<string> consumed)
+    /// <summary>
+    /// Gemm(x, B, C) = x B' + C with C the bias initializer: B' is the weight, B itself when transB = 1. Returns a
+    /// description of the mapping.
+    /// </summary>
+    private static string? MapGemm(OnnxModel model, OnnxNode node, Dictionary<string, StoredTensor> tensors, HashSet<string> consumed)
     {
         var graph = model.Graph;
-        if (node.Inputs.Count < 2 || !graph.Initializers.TryGetValue(node.Inputs[1], out var weight)) return false;
+        if (node.Inputs.Count < 2 || !graph.Initializers.TryGetValue(node.Inputs[1], out var weight)) return null;
         if ((node.Int("transA") ?? 0) != 0 || (node.Float("alpha") ?? 1f) != 1f || (node.Float("beta") ?? 1f) != 1f)
             throw Invalid(model, $"{node.Describe()} has transA/alpha/beta other than 0/1/1; only x W^T + b is supported");
         if (node.Inputs.Count < 3 || !graph.Initializers.TryGetValue(node.Inputs[2], out var bias) || !bias.Name.EndsWith(".bias", StringComparison.Ordinal))
@@ -89,7 +93,7 @@ public static class BertOnnxConverter
         var transB = (node.Int("transB") ?? 0) == 1;
         Add(model, tensors, module + ".weight", transB ? Float32Tensors.From(weight) : Float32Tensors.Transposed(weight), node);
         consumed.Add(weight.Name);
-        return true;
+        return transB ? $"'{weight.Name}' (a Gemm with transB = 1, kept as stored)" : $"'{weight.Name}' (a Gemm operand, transposed to [out, in])";
     }
 
     /// <summary>The module whose bias is added to <paramref name="product"/>: the Add's other input names it.</summary>
@@ -271,8 +275,8 @@ public static class BertOnnxConverter
         }
     }
 
-    private static string Describe(OnnxModel model, BertConfig config, string origin, string source, int count, bool withPooler,
-        int linears, List<string> dropped, int shapeConstants)
+    private static string Describe(OnnxModel model, BertConfig config, string origin, string source, Dictionary<string, StoredTensor> tensors, bool withPooler,
+        int transposed, List<string> gemms, List<string> dropped, int shapeConstants)
     {
         var droppedText = new List<string>();
         if (dropped.Count > 0) droppedText.Add(string.Join(", ", dropped.Select(d => $"'{d}'")) + (dropped.Contains(PositionIds) ? " (an index buffer)" : ""));
@@ -281,9 +285,11 @@ public static class BertOnnxConverter
         return $"{source}: {origin}, read from its ONNX export ({model.ProducerText}). A {config.NumHiddenLayers}-layer BERT encoder " +
             $"(hidden {config.HiddenSize}, {config.NumAttentionHeads} heads of {config.HeadDim}, intermediate {config.IntermediateSize}, " +
             $"{config.HiddenAct}, vocabulary {config.VocabSize}, {config.MaxPositionEmbeddings} positions, {config.TypeVocabSize} token types, " +
-            $"LayerNorm eps {eps}) as {count} float32 tensors in Hugging Face BertModel names{(withPooler ? " (pooler included)" : " (the export has no pooler)")}. " +
-            $"The export stored the {linears} Linear weights as transposed [in, out] MatMul/Gemm operands under generated names; each was named by " +
-            $"the '<module>.bias' initializer added to its product and transposed back to [out, in]. Every other tensor kept its exported name and values. " +
+            $"LayerNorm eps {eps}) as {tensors.Count} float32 tensors ({Float32Tensors.CountText(tensors.Values)} values) in Hugging Face BertModel names{(withPooler ? " (pooler included)" : " (the export has no pooler)")}. " +
+            $"The export stored {transposed} Linear weights as the transposed [in, out] right operands of MatMul under generated names; each was named by " +
+            $"the '<module>.bias' initializer added to its product and transposed back to [out, in]. " +
+            (gemms.Count > 0 ? $"Named through the bias input of their Gemm: {string.Join(", ", gemms)}. " : "") +
+            "Every other tensor kept its exported name and values. " +
             (droppedText.Count > 0 ? $"Dropped as not weights: {string.Join("; ", droppedText)}. " : "") +
             "No weights were folded, fused or re-quantised: the values are the exported checkpoint's.";
     }

@@ -12,6 +12,10 @@ internal static class Float32Tensors
 
     public static StoredTensor From(OnnxTensor tensor) => From(tensor.ToFloats(), [.. tensor.Dims]);
 
+    /// <summary>How many values the tensors hold, e.g. "22.71M", for descriptions.</summary>
+    public static string CountText(IEnumerable<StoredTensor> tensors) =>
+        (tensors.Sum(t => t.Bytes.LongLength / sizeof(float)) / 1e6).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "M";
+
     /// <summary>A 2-D tensor [rows, cols] stored as its transpose [cols, rows].</summary>
     public static StoredTensor Transposed(OnnxTensor tensor)
     {

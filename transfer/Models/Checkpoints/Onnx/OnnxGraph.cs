@@ -26,7 +26,7 @@ public sealed class OnnxGraph
             {
                 if (input.Length == 0) continue;
                 if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = [];
-                list.Add(node);
+                if (list.Count == 0 || !ReferenceEquals(list[^1], node)) list.Add(node); // Mul(x, x) reads x once
             }
         }
     }

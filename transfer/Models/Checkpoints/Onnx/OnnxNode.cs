@@ -9,7 +9,7 @@ public sealed record OnnxNode(
     IReadOnlyList<string> Outputs,
     IReadOnlyDictionary<string, OnnxAttribute> Attributes)
 {
-    /// <summary>"Conv 'Convolution28' (inputs: a, b)": how errors name a node.</summary>
+    /// <summary>"Conv 'Convolution249'" (the node's name, or its first output when unnamed): how errors name a node.</summary>
     public string Describe() => $"{OpType} '{(Name.Length > 0 ? Name : Outputs.FirstOrDefault() ?? "?")}'";
 
     public OnnxAttribute? Attribute(string name) => Attributes.GetValueOrDefault(name);

@@ -37,15 +37,18 @@ public static class ResNetOnnxConverter
         var pads = walk.AsymmetricPads.Count == 0 ? "All padding is symmetric, as in torchvision."
             : $"The export pads asymmetrically ({string.Join("; ", walk.AsymmetricPads)}, as [top, left, bottom, right]); torchvision pads symmetrically. " +
               "The results are identical when every strided op sees an even input size (input sides that are multiples of 32, e.g. 224): the extra bottom/right padding is then never reached by a window.";
+        var pool = walk.PoolKernel is [var kh, var kw]
+            ? $" The export pools with a fixed {kh}x{kw} AveragePool, global only for {kh * 32}x{kw * 32} inputs; torchvision's adaptive average pool (and the student's mean over positions) is global at any size."
+            : "";
         var prep = preprocessing is null ? "" :
             $" Preprocessing (returned as data): pixels 0..255 in {preprocessing.InputChannels} order, reordered to {preprocessing.OutputChannels}, " +
             $"scaled by {preprocessing.Scale.ToString(CultureInfo.InvariantCulture)}, minus a mean image of shape [{string.Join(", ", preprocessing.MeanShape)}] " +
             $"(per-channel averages {string.Join(", ", ChannelMeans(preprocessing))}){(preprocessing.Std is null ? ", no division by a standard deviation" : "")}.";
         return $"{source}: {origin}, read from its ONNX export ({model.ProducerText}). A ResNet of basic blocks [{layout}] per stage " +
-            $"(widths 64-128-256-512, {walk.Features}-d globally average-pooled features, no classifier in the export) as {walk.Tensors.Count} float32 tensors " +
+            $"(widths 64-128-256-512, {walk.Features}-d globally average-pooled features, no classifier in the export) as {walk.Tensors.Count} float32 tensors ({Float32Tensors.CountText(walk.Tensors.Values)} values) " +
             $"in {torchvision}. Tensors were found by walking the graph from its input (stem convolution, batch norm, max-pool, then each residual block), " +
             "not by initializer names or order. Batch norms were not folded by the export: each BatchNormalization's scale, bias, mean and variance " +
-            $"became bn.weight, bn.bias, bn.running_mean and bn.running_var (epsilon 1e-5, as torchvision). Convolutions have no bias, as in torchvision. {pads}{prep}";
+            $"became bn.weight, bn.bias, bn.running_mean and bn.running_var (epsilon 1e-5, as torchvision). Convolutions have no bias, as in torchvision. {pads}{pool}{prep}";
     }
 
     private static IEnumerable<string> ChannelMeans(ImagePreprocessing p)
@@ -70,6 +73,8 @@ public static class ResNetOnnxConverter
         public List<int> BlocksPerStage { get; } = [];
         public List<string> AsymmetricPads { get; } = [];
         public long Features { get; private set; }
+        /// <summary>The export's final pool kernel (null for GlobalAveragePool/ReduceMean): global only at one input size.</summary>
+        public IReadOnlyList<long>? PoolKernel { get; private set; }
 
         public Walk(OnnxModel model)
         {
@@ -100,6 +105,7 @@ public static class ResNetOnnxConverter
                     if (!_graph.Outputs.Any(o => o.Name == end.Outputs[0]))
                         throw Invalid($"{end.Describe()} does not produce a graph output; features must be the global pool");
                     Features = channels;
+                    if (end.OpType == "AveragePool") PoolKernel = end.Ints("kernel_shape");
                     break;
                 }
                 current = Block(current, ref channels);

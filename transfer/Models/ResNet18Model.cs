@@ -9,19 +9,26 @@ namespace AftSweep.Transfer.Models;
 /// with torchvision's initialisation (Kaiming-normal fan_out convs, BN weight 1 / bias 0). Names match torchvision,
 /// so an ImageNet checkpoint exported to safetensors loads as <c>init</c> (fc stays fresh).
 /// <c>smallImageStem</c>: a 3x3 stride-1 conv1 and no max-pool, the usual stem for 32x32 inputs.
+/// <c>blocksPerStage</c>: basic blocks in layer1..layer4, torchvision's [2, 2, 2, 2] by default; the offline
+/// ImageNet checkpoint (<c>onnx:resnet18-imagenet</c>, CNTK's ResNet-18 recipe) has [2, 2, 2, 3].
 /// </summary>
 public sealed class ResNet18Model : DownstreamModel
 {
     public const int Width = 512;
+    public static readonly IReadOnlyList<int> TorchvisionBlocks = [2, 2, 2, 2];
 
     private readonly Conv2d _conv1;
     private readonly BatchNorm2d _bn1;
     private readonly Sequential[] _layers;
     private readonly Linear _fc;
 
-    public ResNet18Model(int channels, int numClasses, bool smallImageStem) : base("resnet18")
+    public ResNet18Model(int channels, int numClasses, bool smallImageStem, IReadOnlyList<int>? blocksPerStage = null) : base("resnet18")
     {
+        blocksPerStage ??= TorchvisionBlocks;
+        if (blocksPerStage.Count != 4 || blocksPerStage.Any(b => b < 1))
+            throw new ArgumentException($"a ResNet has 4 stages of at least one block, got [{string.Join(", ", blocksPerStage)}]", nameof(blocksPerStage));
         SmallImageStem = smallImageStem;
+        BlocksPerStage = blocksPerStage.ToArray();
         _conv1 = smallImageStem
             ? nn.Conv2d(channels, 64, 3, stride: 1, padding: 1, bias: false)
             : nn.Conv2d(channels, 64, 7, stride: 2, padding: 3, bias: false);
@@ -34,9 +41,9 @@ public sealed class ResNet18Model : DownstreamModel
         for (var i = 0; i < widths.Length; i++)
         {
             var stride = i == 0 ? 1 : 2;
-            _layers[i] = nn.Sequential(
-                ("0", new BasicBlock(inPlanes, widths[i], stride)),
-                ("1", new BasicBlock(widths[i], widths[i], 1)));
+            var blocks = new List<(string, nn.Module<Tensor, Tensor>)> { ("0", new BasicBlock(inPlanes, widths[i], stride)) };
+            for (var b = 1; b < blocksPerStage[i]; b++) blocks.Add((b.ToString(System.Globalization.CultureInfo.InvariantCulture), new BasicBlock(widths[i], widths[i], 1)));
+            _layers[i] = nn.Sequential(blocks.ToArray());
             inPlanes = widths[i];
             register_module($"layer{i + 1}", _layers[i]);
         }
@@ -46,6 +53,7 @@ public sealed class ResNet18Model : DownstreamModel
     }
 
     public bool SmallImageStem { get; }
+    public IReadOnlyList<int> BlocksPerStage { get; }
     public override int FeatureDim => Width;
     public override string HeadName => "fc";
 

@@ -17,13 +17,8 @@ public sealed record VitConfig(string Name, int EmbedDim, int Depth, int NumHead
     /// <summary>timm's ViT LayerNorm eps.</summary>
     public double LayerNormEps { get; init; } = 1e-6;
 
-    public int HeadDim => EmbedDim / NumHeads;
-
     /// <summary>Hidden width of each block's MLP: timm's <c>int(dim * mlp_ratio)</c> (truncation).</summary>
     public int MlpHidden => (int)(EmbedDim * MlpRatio);
-
-    /// <summary>Patches per side at <see cref="ImageSize"/> (14 for 224 / 16).</summary>
-    public int PretrainedGrid => ImageSize / PatchSize;
 
     public void Validate()
     {

@@ -1,5 +1,7 @@
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Models.Bert;
+using AftSweep.Contracts.Grid;
+using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Text;
@@ -9,23 +11,22 @@ using static TorchSharp.torch;
 namespace AftSweep.Tests.Checkpoints;
 
 /// <summary>
-/// The converted MiniLM-L6 and Arctic-XS, loaded into <see cref="BertStudent"/>, reproduce the ONNX teachers'
-/// sentence embeddings on real SST-2 reviews rendered with the quickstart template: same tokenizer, same maximum
+/// The converted MiniLM-L6 and Arctic-XS, built as <c>bert</c> students the way a trial builds them (the student
+/// factory: offline source, name table, the checkpoint's own vocabulary), reproduce the ONNX teachers' sentence embeddings on real SST-2 reviews rendered with the quickstart template: same tokenizer, same maximum
 /// length, the teacher's pooling, L2-normalised as the teacher normalises. Rows are batched by token count, as the
 /// teacher batches them (so the test pays for little padding), and most rows are still padded in their batch, which
 /// exercises the [PAD] key masking.
 /// </summary>
-[Collection(OfflineCheckpointCollection.Name)]
-public sealed class BertExactnessTests(OfflineCheckpointFixture checkpoints, ITestOutputHelper output)
+public sealed class BertExactnessTests(ITestOutputHelper output)
 {
     private const int Rows = 100;
     private const int BatchSize = 25;
     private const double Tolerance = 1e-4;
 
     [Theory]
-    [InlineData(OnnxCheckpoints.MiniLm, BertPooling.Mean, 256)]
-    [InlineData(OnnxCheckpoints.ArcticXs, BertPooling.Cls, 512)]
-    public async Task ConvertedEncoder_ReproducesTheTeachersSentenceEmbeddingsOnSst2(string source, BertPooling pooling, int maxLength)
+    [InlineData(OnnxCheckpoints.MiniLm, "mean", 256)]
+    [InlineData(OnnxCheckpoints.ArcticXs, "cls", 512)]
+    public async Task ConvertedEncoder_ReproducesTheTeachersSentenceEmbeddingsOnSst2(string source, string pooling, int maxLength)
     {
         var data = CheckpointTestData.Sst2(Rows);
         var texts = data.Train.Texts!;
@@ -33,10 +34,18 @@ public sealed class BertExactnessTests(OfflineCheckpointFixture checkpoints, ITe
         Assert.StartsWith("Review: \"", texts[0]);
         using var teacher = new TeacherFactory().Create(source, ".");
         var expected = await teacher.ExtractAsync(data, SplitName.Train, 0, Rows, null, CancellationToken.None);
-        var tokenizer = source == OnnxCheckpoints.MiniLm ? WordPieceTokenizer.MiniLm : WordPieceTokenizer.ArcticXs;
-        var conversion = checkpoints[source];
-        using var student = new BertStudent(BertConfig.Parse(conversion.ConfigJson!, source), numClasses: 2, pooling, tokenizer.PadId);
-        ConvertedWeights.LoadInto(student, conversion.Tensors, BertParameterNames.PoolerPrefix);
+        var spec = new DownstreamSpec
+        {
+            Model = "bert", Init = source, Pooling = pooling,
+            Options = new Dictionary<string, string> { ["maxLength"] = maxLength.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        using var built = StudentFactory.Create(spec, InputShape.Of(data.Train), numClasses: 2, CPU, seed: 0);
+        var input = Assert.IsType<TextStudentInput>(built.Input);
+        Assert.Equal(maxLength, input.MaxLength);
+        var tokenizer = input.Tokenizer;
+        var reference = source == OnnxCheckpoints.MiniLm ? WordPieceTokenizer.MiniLm : WordPieceTokenizer.ArcticXs;
+        Assert.Equal(reference.EncodeOne(texts[0], maxLength), tokenizer.EncodeOne(texts[0], maxLength));
+        var student = built.Model;
         student.eval();
 
         var byLength = Enumerable.Range(0, Rows).OrderBy(r => tokenizer.EncodeOne(texts[r], maxLength).Length).ToArray();

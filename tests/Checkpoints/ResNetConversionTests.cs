@@ -1,5 +1,8 @@
+using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.ResNet;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Teachers.Images;
@@ -18,7 +21,7 @@ public sealed class ResNetConversionTests(OfflineCheckpointFixture checkpoints, 
     [Fact]
     public void Tensors_AreExactlyTheTorchvisionStateDict_OfThe2223BlockLayoutTheExportHas()
     {
-        using var model = new ResNet18Model(3, 10, smallImageStem: false, CntkBlocks);
+        using var model = new ResNetModel(ResNetConfig.ResNet18 with { Layers = CntkBlocks }, 10);
         var expected = model.state_dict()
             .Where(kv => !model.IsHeadEntry(kv.Key) && !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
             .Select(kv => (kv.Key, "[" + string.Join(", ", kv.Value.shape) + "]"))
@@ -53,26 +56,21 @@ public sealed class ResNetConversionTests(OfflineCheckpointFixture checkpoints, 
     [Fact]
     public async Task ConvertedResNet_ReproducesTheTeachersFeaturesOnCifar10()
     {
-        const int size = 224;
+        // Built as a trial builds the student: the offline source through the factory and name table, the images
+        // through the student's own input pipeline (upsampled to 224, RGB to BGR, minus the mean image).
         var data = CheckpointTestData.Cifar10(10); // one image per class
         var images = data.Test.Images!;
         using var teacher = new TeacherFactory().Create(OnnxCheckpoints.ResNet18ImageNet, ".");
         var expected = await teacher.ExtractAsync(data, SplitName.Test, 0, images.Count, null, CancellationToken.None);
-        using var model = new ResNet18Model(3, 10, smallImageStem: false, CntkBlocks);
-        ConvertedWeights.LoadInto(model, Conversion.Tensors);
+        var spec = new DownstreamSpec { Model = "resnet18", Init = OnnxCheckpoints.ResNet18ImageNet, Resolution = 224 };
+        using var student = StudentFactory.Create(spec, InputShape.Of(data.Test), 10, CPU, seed: 0);
+        var model = student.Model;
         model.eval();
-        var resizer = new ImageResizer(images.Height, images.Width, size, size);
-        var pixels = new float[images.Count * 3 * size * size];
-        for (var i = 0; i < images.Count; i++)
-            resizer.ToPlanar(images.Pixels.AsSpan(i * images.ImageBytes, images.ImageBytes), pixels.AsSpan(i * 3 * size * size, 3 * size * size), PixelScaling.Raw255);
-
         float[] actual;
+        using (var inputs = student.Input.Load(data.Test, CPU))
         using (no_grad())
         using (NewDisposeScope())
-        {
-            var input = Conversion.Preprocessing!.Apply(tensor(pixels, [images.Count, 3, size, size]));
-            actual = model.Features(input).data<float>().ToArray();
-        }
+            actual = model.Features(inputs.Gather(arange(images.Count, dtype: ScalarType.Int64))).data<float>().ToArray();
 
         double worstRelative = 0, worstAbsolute = 0;
         for (var r = 0; r < images.Count; r++)

@@ -38,18 +38,17 @@ public sealed class DanModel : DownstreamModel, Architectures.ITokenEmbeddingStu
         register_module("head", _head);
     }
 
-    public int PadId { get; private set; }
+    public int PadId { get; }
     public int Hidden { get; }
     public int VocabularySize => (int)_embedding.weight!.shape[0];
 
     public void RestrictVocabulary(long[] ids)
     {
-        var pad = Array.BinarySearch(ids, (long)PadId);
-        if (pad < 0) throw new ArgumentException($"the vocabulary subset must keep the pad id {PadId}", nameof(ids));
+        if (Array.BinarySearch(ids, (long)PadId) != PadId)
+            throw new ArgumentException($"the vocabulary subset must keep ids 0 to the pad id {PadId}", nameof(ids));
         using var noGrad = no_grad();
         using var index = tensor(ids, device: _embedding.weight!.device);
         _embedding.weight = new TorchSharp.Modules.Parameter(_embedding.weight.index_select(0, index));
-        PadId = pad;
     }
     public override int FeatureDim => Hidden;
     public override string HeadName => "head";

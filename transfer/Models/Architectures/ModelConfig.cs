@@ -46,6 +46,14 @@ public sealed class ModelConfig
         return _json[key] is JsonValue v && v.TryGetValue<string>(out var x) ? x : throw Bad(key, "a string");
     }
 
+    /// <summary>A list of <paramref name="count"/> integers, or null when absent.</summary>
+    public int[]? Ints(string key, int count, int min = 1)
+    {
+        if (!Has(key)) return null;
+        if (_json[key] is not JsonArray a || a.Count != count) throw Bad(key, $"a list of {count} integers");
+        return a.Select(n => n is JsonValue v && v.TryGetValue<int>(out var x) && x >= min ? x : throw Bad(key, $"a list of {count} integers of at least {min}")).ToArray();
+    }
+
     public float[]? Floats(string key, int count)
     {
         if (!Has(key)) return null;

@@ -8,7 +8,10 @@ public static class StudentArchitectures
     {
         new MlpArchitecture(),
         new CnnSmallArchitecture(),
-        new ResNetArchitecture(),
+        ResNetArchitecture.ResNet18,
+        ResNetArchitecture.ResNet50,
+        new VitArchitecture(),
+        new BertArchitecture(),
         new TextTransformerArchitecture(),
         new DanArchitecture(),
     }.ToDictionary(a => a.Name, StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 namespace AftSweep.Transfer.Models.Architectures;
 
-/// <summary>The token ids some encoded rows use (the pad id always among them), and their compact renumbering.</summary>
+/// <summary>The token ids some encoded rows use, and their compact renumbering. Ids 0 to the pad id are always
+/// kept, so the pad keeps its id (embedding tables that treat the pad row specially need not change).</summary>
 public sealed class VocabularySubset
 {
     private readonly Dictionary<int, int> _compact;
@@ -17,7 +18,7 @@ public sealed class VocabularySubset
 
     public static VocabularySubset Of(IEnumerable<int[][]> encoded, int padId)
     {
-        var used = new SortedSet<int> { padId };
+        var used = new SortedSet<int>(Enumerable.Range(0, padId + 1));
         foreach (var rows in encoded)
             foreach (var row in rows)
                 foreach (var id in row) used.Add(id);

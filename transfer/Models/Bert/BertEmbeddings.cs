@@ -64,4 +64,14 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         }
         base.Dispose(disposing);
     }
+
+    /// <summary>Keeps the word-embedding rows of <paramref name="ids"/> (see <see cref="Architectures.ITokenEmbeddingStudent"/>).</summary>
+    public void RestrictWords(long[] ids)
+    {
+        using var noGrad = no_grad();
+        using var index = tensor(ids, device: _words.weight!.device);
+        _words.weight = new Parameter(_words.weight.index_select(0, index));
+    }
+
+    public int WordCount => (int)_words.weight!.shape[0];
 }

@@ -16,7 +16,7 @@ namespace AftSweep.Transfer.Models.Bert;
 /// neighbours (as <see cref="TextTransformerModel"/>). Weights start as transformers initialises BERT (normal
 /// with std initializer_range, zero biases, LayerNorm 1 and 0) until a checkpoint is loaded over them.
 /// </summary>
-public sealed class BertStudent : DownstreamModel
+public sealed class BertStudent : DownstreamModel, Architectures.ITokenEmbeddingStudent
 {
     public const string ClassifierName = "classifier";
 
@@ -70,6 +70,18 @@ public sealed class BertStudent : DownstreamModel
     }
 
     public override Tensor Head(Tensor features) => _classifier.call(features);
+
+    public int VocabularySize => _embeddings.WordCount;
+
+    public void RestrictVocabulary(long[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        // The subset keeps ids 0..[PAD] (VocabularySubset), so the pad row, which the embedding keeps at zero
+        // gradient, keeps its index.
+        if (Array.BinarySearch(ids, (long)PadId) != PadId)
+            throw new ArgumentException($"the vocabulary subset must keep ids 0 to the pad id {PadId}", nameof(ids));
+        _embeddings.RestrictWords(ids);
+    }
 
     private static Tensor MeanOverTokens(Tensor h, Tensor real)
     {

@@ -3,14 +3,14 @@ namespace AftSweep.Transfer.Models.Checkpoints.Onnx;
 /// <summary>
 /// Reads a channel-reordering, mean-subtracting preprocessing graph (the ResNet-18 package's ResNetPreprocess.onnx:
 /// Split the RGB planes, Concat them in another order, Sub a constant mean image) into
-/// <see cref="ImagePreprocessing"/>. Any other graph is refused, naming what it found: preprocessing is only
+/// <see cref="ExportedPreprocessing"/>. Any other graph is refused, naming what it found: preprocessing is only
 /// returned as data when the data says all the graph does.
 /// </summary>
 public static class ImagePreprocessingReader
 {
     private const string Channels = "RGB";
 
-    public static ImagePreprocessing Read(OnnxModel model)
+    public static ExportedPreprocessing Read(OnnxModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
@@ -34,7 +34,7 @@ public static class ImagePreprocessingReader
         var dims = mean.Dims.SkipWhile((d, i) => i < mean.Dims.Count - 3 && d == 1).ToArray(); // drop a leading batch axis of 1
         if (dims.Length != 3 || dims[0] != 3)
             throw Invalid(model, $"the mean image '{mean.Name}' has shape {mean.ShapeText}, expected [1, 3, H, W] or [3, H, W]");
-        return new ImagePreprocessing(
+        return new ExportedPreprocessing(
             InputChannels: Channels,
             OutputChannels: new string(order.Select(c => Channels[c]).ToArray()),
             ChannelOrder: order,

@@ -14,5 +14,5 @@ public sealed record OnnxConversion(
     IReadOnlyDictionary<string, StoredTensor> Tensors,
     string? ConfigJson,
     byte[]? Vocabulary,
-    ImagePreprocessing? Preprocessing,
+    ExportedPreprocessing? Preprocessing,
     string Description);

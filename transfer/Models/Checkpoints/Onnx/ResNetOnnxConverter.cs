@@ -18,7 +18,7 @@ public static class ResNetOnnxConverter
 {
     private const float TorchvisionEpsilon = 1e-5f;
 
-    public static OnnxConversion Convert(OnnxModel model, ImagePreprocessing? preprocessing, string source, string origin)
+    public static OnnxConversion Convert(OnnxModel model, ExportedPreprocessing? preprocessing, string source, string origin)
     {
         ArgumentNullException.ThrowIfNull(model);
         var walk = new Walk(model);
@@ -28,7 +28,7 @@ public static class ResNetOnnxConverter
         return new OnnxConversion(source, walk.Tensors, config, null, preprocessing, description);
     }
 
-    private static string Describe(OnnxModel model, Walk walk, ImagePreprocessing? preprocessing, string source, string origin)
+    private static string Describe(OnnxModel model, Walk walk, ExportedPreprocessing? preprocessing, string source, string origin)
     {
         var layout = string.Join(", ", walk.BlocksPerStage);
         var torchvision = walk.BlocksPerStage.SequenceEqual([2, 2, 2, 2]) ? "torchvision's resnet18 block layout"
@@ -51,7 +51,7 @@ public static class ResNetOnnxConverter
             $"became bn.weight, bn.bias, bn.running_mean and bn.running_var (epsilon 1e-5, as torchvision). Convolutions have no bias, as in torchvision. {pads}{pool}{prep}";
     }
 
-    private static IEnumerable<string> ChannelMeans(ImagePreprocessing p)
+    private static IEnumerable<string> ChannelMeans(ExportedPreprocessing p)
     {
         var plane = (int)(p.MeanShape[1] * p.MeanShape[2]);
         for (var c = 0; c < p.MeanShape[0]; c++)

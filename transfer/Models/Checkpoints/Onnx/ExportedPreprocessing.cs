@@ -8,7 +8,7 @@ namespace AftSweep.Transfer.Models.Checkpoints.Onnx;
 /// minus <see cref="Mean"/> (an image of shape <see cref="MeanShape"/>, channels in output order, so the input
 /// must have that height and width), divided by <see cref="Std"/> per channel when it is set.
 /// </summary>
-public sealed record ImagePreprocessing(
+public sealed record ExportedPreprocessing(
     string InputChannels,
     string OutputChannels,
     IReadOnlyList<int> ChannelOrder,
@@ -31,5 +31,23 @@ public sealed record ImagePreprocessing(
         x = x - tensor(Mean, [.. MeanShape], device: pixels.device);
         if (Std is not null) x = x / tensor(Std, [Std.Length, 1, 1], device: pixels.device);
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same pixel pipeline as a student's input preprocessing (mean image resized with the input).</summary>
+    public Torch.ImagePreprocessing ToStudentPreprocessing()
+    {
+        var bgr = ChannelOrder.SequenceEqual([2, 1, 0]);
+        if (!bgr && !ChannelOrder.SequenceEqual([0, 1, 2]))
+            throw new NotSupportedException($"channel order [{string.Join(", ", ChannelOrder)}] is neither RGB nor BGR");
+        return new Torch.ImagePreprocessing
+        {
+            Name = $"{OutputChannels.ToLowerInvariant()}-0-255-minus-mean-image{(Std is null ? "" : "-std")}",
+            Bgr = bgr,
+            Scale = 255f * Scale,
+            Mean = Mean,
+            MeanHeight = (int)MeanShape[1],
+            MeanWidth = (int)MeanShape[2],
+            Std = Std ?? [1f, 1f, 1f],
+        };
     }
 }

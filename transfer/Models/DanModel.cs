@@ -48,7 +48,9 @@ public sealed class DanModel : DownstreamModel, Architectures.ITokenEmbeddingStu
             throw new ArgumentException($"the vocabulary subset must keep ids 0 to the pad id {PadId}", nameof(ids));
         using var noGrad = no_grad();
         using var index = tensor(ids, device: _embedding.weight!.device);
-        _embedding.weight = new TorchSharp.Modules.Parameter(_embedding.weight.index_select(0, index));
+        using var rows = _embedding.weight.index_select(0, index);
+        // In place (the same Parameter object, its storage swapped): the native module keeps using its own weight.
+        _embedding.weight.set_(rows);
     }
     public override int FeatureDim => Hidden;
     public override string HeadName => "head";

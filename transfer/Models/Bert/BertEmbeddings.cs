@@ -70,7 +70,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var noGrad = no_grad();
         using var index = tensor(ids, device: _words.weight!.device);
-        _words.weight = new Parameter(_words.weight.index_select(0, index));
+        using var rows = _words.weight.index_select(0, index);
+        // In place (the same Parameter object, its storage swapped): the native module keeps using its own weight.
+        _words.weight.set_(rows);
     }
 
     public int WordCount => (int)_words.weight!.shape[0];

@@ -1,10 +1,12 @@
 using AftSweep.Client.Cluster;
+using AftSweep.Infra.Orleans;
 
 namespace AftSweep.Client.Commands.ClusterAccess;
 
 /// <summary>
 /// Connects to the cluster a verb names, runs the verb's body, and turns the cluster's bad-input failures into exit 2
 /// with a message: an unreachable cluster (what was tried and how to start a silo), an unknown sweep, a bad --cluster.
+/// Calls ride out a silo failing over for --retry-for seconds, with a note on stderr while they wait.
 /// </summary>
 public static class ClusterVerb
 {
@@ -16,7 +18,7 @@ public static class ClusterVerb
         try
         {
             var options = ClusterTarget.Resolve(settings.Cluster, settings.ClusterId);
-            await using var connection = await ClusterConnection.ConnectAsync(options, cancellationToken: cancellationToken);
+            await using var connection = await ClusterConnection.ConnectAsync(options, resilience: Resilience(settings, output), cancellationToken: cancellationToken);
             return await body(connection.Sweeps);
         }
         catch (ClusterUnreachableException e)
@@ -25,10 +27,22 @@ public static class ClusterVerb
             await output.Error.WriteLineAsync(StartHint);
             return ExitCodes.BadInput;
         }
+        catch (ClusterCallFailedException e)
+        {
+            await output.Error.WriteLineAsync($"error: {e.Message}; no gateway of the cluster answered for --retry-for {settings.RetryWindow.TotalSeconds:0} s");
+            return ExitCodes.BadInput;
+        }
         catch (Exception e) when (e is SweepNotFoundException or ArgumentException)
         {
             await output.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
     }
+
+    /// <summary>The failover pipeline of a verb: its --retry-for window, notes on stderr.</summary>
+    public static ClusterCallResilience Resilience(ClusterSettings settings, CliOutput output) =>
+        new(settings.RetryWindow, note =>
+        {
+            lock (output.Error) output.Error.WriteLine(note);
+        });
 }

@@ -34,7 +34,14 @@ public static class SiloHostExtensions
         builder.Services.AddAftSweepMetricsExport();
 
         // The trial engine the worker slots run (the embedded host registers the same one).
-        if (settings.Workers.DeviceList.Count > 0) builder.Services.AddAftSweepEngine(EngineSettings(builder.Configuration, settings));
+        // A grains-only silo still holds the store: it serves the staging grain `submit` uploads datasets through.
+        var engine = EngineSettings(builder.Configuration, settings);
+        if (settings.Workers.DeviceList.Count > 0) builder.Services.AddAftSweepEngine(engine);
+        else
+        {
+            engine.Validate();
+            builder.Services.AddAftSweepStore(Infra.Storage.StoreLocation.Resolve(engine.Store), engine);
+        }
         return builder;
     }
 

@@ -13,7 +13,7 @@ namespace AftSweep.Tests.Reliability;
 [Collection(ReliabilityCollection.Name)]
 public sealed class FailoverWatchTests
 {
-    private const int Kills = 6;
+    private const int Kills = 8;
     private static readonly TimeSpan WatchLimit = TimeSpan.FromSeconds(150);
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class FailoverWatchTests
         var grid = TinyGrids.Write(temp.Path, "rel-watch",
             teachers: new { noise = "noise:64" }, combos: new[] { new[] { "noise" } },
             methods: new Dictionary<string, object> { ["stl"] = new { }, ["kd"] = new { lambdas = new[] { 0.1, 1.0 } } },
-            seeds: [0, 1, 2], steps: 300);
+            seeds: [0, 1, 2, 3], steps: 500);
         await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: 1);
         await cluster.StartAllAsync();
         var submit = await CliRun.InvokeAsync(["submit", grid, .. cluster.Target]);
@@ -35,12 +35,12 @@ public sealed class FailoverWatchTests
         var clock = Stopwatch.StartNew();
         while (kills < Kills && !watch.IsCompleted)
         {
-            await Task.WhenAny(watch, Task.Delay(TimeSpan.FromSeconds(2)));
+            await Task.WhenAny(watch, Task.Delay(TimeSpan.FromSeconds(1)));
             if (watch.IsCompleted) break;
             var victim = 1 + kills % 2;
             cluster.Kill(victim); // SIGKILL: no shutdown, its leases and grains are abandoned
             kills++;
-            await Task.WhenAny(watch, Task.Delay(TimeSpan.FromSeconds(1.5)));
+            await Task.WhenAny(watch, Task.Delay(TimeSpan.FromSeconds(1)));
             await cluster.StartAsync(victim);
         }
         var (code, stdout, stderr) = await watch;

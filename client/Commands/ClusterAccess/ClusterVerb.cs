@@ -13,13 +13,18 @@ public static class ClusterVerb
     public const string StartHint = "hint: start a silo with `dotnet run --project silo` (or `aftsweep-silo`; see docs/cluster.md), " +
                                     "pass --cluster localhost:PORT / --cluster-id ID to match it, or use `aftsweep run GRID` for the embedded cluster";
 
-    public static async Task<int> RunAsync(ClusterSettings settings, CliOutput output, Func<SweepClient, Task<int>> body, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ClusterSettings settings, CliOutput output, Func<SweepClient, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(settings, output, (connection, _) => body(connection.Sweeps), cancellationToken);
+
+    /// <summary>The same, for verbs that need more of the connection than its <see cref="SweepClient"/> (submit stages files through it).</summary>
+    public static async Task<int> RunAsync(ClusterSettings settings, CliOutput output, Func<ClusterConnection, ClusterCallResilience, Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
             var options = ClusterTarget.Resolve(settings.Cluster, settings.ClusterId);
-            await using var connection = await ClusterConnection.ConnectAsync(options, resilience: Resilience(settings, output), cancellationToken: cancellationToken);
-            return await body(connection.Sweeps);
+            var resilience = Resilience(settings, output);
+            await using var connection = await ClusterConnection.ConnectAsync(options, resilience: resilience, cancellationToken: cancellationToken);
+            return await body(connection, resilience);
         }
         catch (ClusterUnreachableException e)
         {

@@ -48,9 +48,12 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
         if (plan is null) return ExitCodes.BadInput;
         var grid = plan.Grid;
 
-        return await ClusterVerb.RunAsync(settings, output, async sweeps =>
+        return await ClusterVerb.RunAsync(settings, output, async (connection, calls) =>
         {
-            var submission = await sweeps.SubmitAsync(plan);
+            var sweeps = connection.Sweeps;
+            // The dataset and checkpoint go to the cluster's store; the silos read them from there, not from our paths.
+            var staged = await new Staging.InputStager(connection.Grains, calls, note => output.Error.WriteLine(note)).StageAsync(plan, cancellationToken);
+            var submission = await sweeps.SubmitAsync(staged);
             if (!submission.Created && (await sweeps.GetStatusAsync(submission.SweepId)).Phase == SweepPhase.Cancelled)
             {
                 if (!settings.Resume)

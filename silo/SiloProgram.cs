@@ -114,7 +114,7 @@ public static class SiloProgram
     private static async Task<int> ReportAsync(TextWriter stderr, string message, Exception e, int code)
     {
         await stderr.WriteLineAsync($"error: {OneLine(message)}");
-        if (Environment.GetEnvironmentVariable("AFTSWEEP_VERBOSE") is "1" or "true") await stderr.WriteLineAsync(e.ToString());
+        if (Environment.GetEnvironmentVariable(SiloEnvironment.Verbose) is "1" or "true") await stderr.WriteLineAsync(e.ToString());
         return code;
     }
 }

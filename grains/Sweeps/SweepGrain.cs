@@ -1,4 +1,5 @@
 using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
@@ -75,7 +76,7 @@ public sealed partial class SweepGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
+        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(SweepId);
         return Task.CompletedTask;
     }
 
@@ -163,7 +164,7 @@ public sealed partial class SweepGrain(
         await Dispatcher.CancelSweepAsync(SweepId);
         var affected = _specs.Count - _records.Count;
         LogCancelled(logger, SweepId, affected);
-        metrics.ForgetSweep(MetricName(Plan!));
+        metrics.ForgetSweep(SweepId);
         return affected;
     }
 
@@ -460,8 +461,13 @@ public sealed partial class SweepGrain(
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
         LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
-        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(Plan!));
-        else metrics.SweepFinished(MetricName(Plan!));
+        if (state.State.Cancelled) metrics.ForgetSweep(SweepId);
+        else
+        {
+            // The last records' science too: progress reports stop once the sweep is forgotten.
+            ReportScience(Plan!);
+            metrics.SweepFinished(SweepId, Plan!.Grid.Name);
+        }
     }
 
     /// <summary>
@@ -482,11 +488,29 @@ public sealed partial class SweepGrain(
         double? eta = null;
         var finishedSince = done - _baselineFinished;
         if (finishedSince > 0) eta = time.GetElapsedTime(_baselineAt).TotalSeconds / finishedSince * Math.Max(0, total - done);
-        metrics.ReportSweep(MetricName(plan), total == 0 ? 1 : (double)done / total, eta);
+        metrics.ReportSweep(SweepId, plan.Grid.Name, total == 0 ? 1 : (double)done / total, eta);
+        ReportScience(plan);
     }
 
-    /// <summary>The sweep label: the grid's name (readable, bounded by the sweeps a cluster runs), then the sweep id.</summary>
-    private string MetricName(SweepPlan plan) => string.IsNullOrEmpty(plan.Grid.Name) ? SweepId : plan.Grid.Name;
+    /// <summary>
+    /// The science gauges of every cell (Science dashboard): stage-1 mean holdout accuracy per lambda, the chosen
+    /// lambda, the mean test accuracy over the final seeds landed so far. O(records) per report: reports come with
+    /// batches of finished trials, not per trial.
+    /// </summary>
+    private void ReportScience(SweepPlan plan)
+    {
+        foreach (var cell in plan.Cells)
+        {
+            var holdout = cell.SelectionTrials.Select(t => _records.GetValueOrDefault(t.Id))
+                .Where(r => r is { Status: TrialStatus.Succeeded, Result: not null, Spec.Lambda: not null })
+                .GroupBy(r => r!.Spec.Lambda!.Value)
+                .ToDictionary(g => g.Key, g => g.Average(r => r!.Result!.Accuracy));
+            var finals = FinalIds(cell).Select(_records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
+                .Select(r => r!.Result!.Accuracy).ToList();
+            metrics.ReportCell(SweepId, plan.Grid.Name, cell.Method.NameOf(), cell.ComboKey, holdout,
+                state.State.Choices.GetValueOrDefault(cell.Key)?.Lambda, finals.Count == 0 ? null : finals.Average(), finals.Count);
+        }
+    }
 
     private void BuildTrials(SweepPlan plan)
     {

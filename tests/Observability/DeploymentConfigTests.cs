@@ -18,7 +18,7 @@ public sealed class DeploymentConfigTests
     {
         var datasourceUid = ProvisionedDatasourceUid();
         var files = Dashboards.Files();
-        Assert.Equal(["feature-cache.json", "silos-and-devices.json", "sweeps.json"], files.Select(Path.GetFileName));
+        Assert.Equal(["feature-cache.json", "science.json", "silos-and-devices.json", "sweeps.json"], files.Select(Path.GetFileName));
         var uids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -29,6 +29,13 @@ public sealed class DeploymentConfigTests
                 $"{name}: schemaVersion must be a number >= 36");
             Assert.True(uids.Add(Text(root, "uid", name)), $"{name}: dashboard uid is not unique");
             Text(root, "title", name);
+            var variables = root.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+            foreach (var required in Dashboards.RequiredVariables)
+            {
+                Assert.True(variables.TryGetValue(required, out var variable), $"{name}: no '{required}' variable");
+                Assert.Equal(datasourceUid, variable.GetProperty("datasource").GetProperty("uid").GetString());
+                Assert.Equal(".*", variable.GetProperty("allValue").GetString());
+            }
             var panels = Dashboards.Panels(root).ToList();
             Assert.True(panels.Count >= 3, $"{name}: only {panels.Count} panels");
             var ids = panels.Select(p => p.GetProperty("id").GetInt32()).ToList();
@@ -44,7 +51,11 @@ public sealed class DeploymentConfigTests
                 foreach (var target in targets)
                 {
                     Assert.Equal(datasourceUid, target.GetProperty("datasource").GetProperty("uid").GetString());
-                    Text(target, "expr", $"{name} / {title}");
+                    var expr = Text(target, "expr", $"{name} / {title}");
+                    // Every panel follows the silo selector; sweep series follow the sweep selector too.
+                    Assert.Contains("instance=~\"$silo\"", expr);
+                    if (expr.Contains("aftsweep_sweep_", StringComparison.Ordinal) || expr.Contains("aftsweep_science_", StringComparison.Ordinal))
+                        Assert.Contains("sweep=~\"$sweep\"", expr);
                 }
             }
         }

@@ -7,7 +7,7 @@ namespace AftSweep.Client.Commands;
 public abstract class RecordSourceSettings : CommandSettings
 {
     [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-    [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
+    [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id (or at least 8 of its first characters) on the cluster (--cluster).")]
     public string Target { get; init; } = "";
 
     [CommandOption("--cluster <CLUSTER>")]

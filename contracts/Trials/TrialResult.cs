@@ -35,10 +35,16 @@ public sealed record TeacherRho([property: Id(0)] string Teacher, [property: Id(
     public double Mean => Width == 0 ? 0 : Sum / Width;
 }
 
+/// <summary>
+/// One epoch of training: means over its steps, train accuracy over its rows, and for stage-1 (selection) trials the
+/// holdout accuracy of the weights at the epoch's end (null where not recorded: stage-2 trials, which must not look
+/// at test data while training, and records written before it was recorded).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("aftsweep.EpochPoint.v1")]
 public sealed record EpochPoint(
     [property: Id(0)] int Epoch,
     [property: Id(1)] double Loss,
     [property: Id(2)] double CrossEntropy,
     [property: Id(3)] double Regulariser,
-    [property: Id(4)] double TrainAccuracy);
+    [property: Id(4)] double TrainAccuracy,
+    [property: Id(5)] double? HoldoutAccuracy = null);

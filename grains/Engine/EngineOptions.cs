@@ -17,6 +17,9 @@ public sealed class EngineOptions
 
     public double CacheSizeGb { get; set; } = 10;
 
+    /// <summary>Local copies of the datasets and checkpoints `submit` staged into the store; null = ~/.cache/aftsweep/staged.</summary>
+    public string? StagedCache { get; set; }
+
     /// <summary>CPU worker slots in this process: libtorch threads are split between them (cores / slots).</summary>
     public int CpuSlots { get; set; } = 1;
 

@@ -60,7 +60,7 @@ public sealed class SecurityDefaultsTests
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             silo = await InProcessSilo.StartAsync(temp.Sub("silo"),
                 "--http-port", $"{ports[0]}", "--silo-port", $"{ports[1]}", "--primary-silo-port", $"{ports[1]}", "--gateway-port", $"{ports[2]}",
-                "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--store", "Azure", $"--Cluster:AzureStorageConnectionString={ConnectionString}", "--Workers:Devices=")
+                "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--state-store", "Azure", $"--Cluster:AzureStorageConnectionString={ConnectionString}", "--Workers:Devices=")
                 .WaitAsync(limit.Token);
         }
         catch (Exception e)

@@ -150,7 +150,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
             : null;
         regulariser?.to(device);
 
-        var outcome = Trainer.Train(model, regulariser, train, settings, progress, token);
+        // Stage 1 records its holdout accuracy per epoch (the learning-curves plot shows it); stage 2 never evaluates on test while training.
+        var outcome = Trainer.Train(model, regulariser, train, settings, progress, token,
+            spec.Stage == TrialStage.Selection ? () => Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize) : null);
         progress?.Report(new TrialProgress(outcome.Steps, outcome.Steps, outcome.Curve[^1].Loss, "evaluate"));
         var accuracy = Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize);
 

@@ -5,7 +5,8 @@ namespace AftSweep.Client.Commands.ClusterAccess;
 /// <summary>
 /// Which cluster a verb talks to: `--cluster`, else the AFTSWEEP_CLUSTER environment variable, else localhost.
 /// Forms: `localhost` (gateway 127.0.0.1:30000), `localhost:PORT[,PORT...]` (those gateways), `azure:CONNECTION_STRING`
-/// (Azure Table clustering). The cluster id comes from `--cluster-id` or AFTSWEEP_CLUSTER_ID (default "aftsweep").
+/// or `azure:ENV_VAR` (Azure Table clustering; ENV_VAR names a variable holding the connection string, as for --store,
+/// so it stays off command lines). The cluster id comes from `--cluster-id` or AFTSWEEP_CLUSTER_ID (default "aftsweep").
 /// </summary>
 public static class ClusterTarget
 {
@@ -29,8 +30,9 @@ public static class ClusterTarget
         return options;
     }
 
-    public static ClusterConnectionOptions Parse(string spec)
+    public static ClusterConnectionOptions Parse(string spec, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         if (spec.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return new ClusterConnectionOptions { Clustering = ClusteringMode.Localhost };
         if (spec.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
         {
@@ -42,12 +44,19 @@ public static class ClusterTarget
         }
         if (spec.StartsWith("azure:", StringComparison.OrdinalIgnoreCase))
         {
-            var connection = spec["azure:".Length..];
-            if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--cluster: azure: needs a storage connection string (azure:CONNECTION_STRING)");
+            var connection = spec["azure:".Length..].Trim();
+            if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--cluster: azure: needs a storage connection string (azure:CONNECTION_STRING or azure:ENV_VAR)");
+            if (!connection.Contains('=', StringComparison.Ordinal))
+            {
+                // A connection string always has key=value pairs: without one, it is the name of a variable holding it.
+                connection = environment(connection) is { Length: > 0 } fromEnvironment
+                    ? fromEnvironment.Trim()
+                    : throw new ArgumentException($"--cluster: azure:{connection}: environment variable {connection} is not set (expected it to hold an Azure storage connection string)");
+            }
             return new ClusterConnectionOptions { Clustering = ClusteringMode.Azure, AzureStorageConnectionString = connection };
         }
         // Never echo an unrecognised spec: it may be a connection string typed without its prefix.
-        throw new ArgumentException("--cluster: expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING");
+        throw new ArgumentException("--cluster: expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING (or azure:ENV_VAR)");
     }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

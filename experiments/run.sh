@@ -30,9 +30,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# The ablation and robustness grids share their aft/kd/stl trials with the main ones (run once, reused). The cheap
-# image grids come before the costlier sentence-pair one, so an interrupted run has reported the most claims.
-grids=(text-sst2 image-cifar10 robustness-cifar10-noise ablation-cifar10 ablation-sst2 text-rte)
+# Grids share the trials they have in common (baselines-sst2 and the main grid's stl/linear-probe/kd/aft on the combined
+# teachers, robustness and image-cifar10's clean cells): each runs once. The main claims' grids come first, so an
+# interrupted run has reported the most claims.
+grids=(text-sst2 image-cifar10 baselines-sst2 ablation-sst2 text-mrpc
+       regime-sst2-dan-250 regime-sst2-dan-1000 regime-sst2-dan-4000 regime-sst2-bert-250 regime-sst2-bert-1000
+       robustness-cifar10-noise)
 if [ -n "$only" ]; then IFS=',' read -r -a grids <<<"$only"; fi
 for name in "${grids[@]}"; do
   [ -f "$root/experiments/$name.json" ] || { echo "experiments/run.sh: no grid experiments/$name.json" >&2; exit 2; }

@@ -339,6 +339,8 @@ class Claims:
         self.lp_correlation = []
         self.ablations = []
         self.edges = []
+        self.regimes = []
+        self.weighted_probe = []
 
 
 # ---------------------------------------------------------------- findings
@@ -349,6 +351,8 @@ def findings(results, grids, claims):
     lines += claim_robustness(results, grids, claims)
     lines += claim_lp_correlation(results, claims)
     lines += claim_ablation(results, claims)
+    lines += claim_regimes(results, grids, claims)
+    lines += claim_weighted_probe(results, claims)
     lines += lambda_edges(results, claims)
     return lines
 
@@ -554,6 +558,92 @@ def claim_ablation(results, claims):
     return lines
 
 
+def student_of(grid):
+    """'bert layers 0,3 from onnx:minilm', 'dan from onnx:minilm', 'resnet18 (scratch)'."""
+    downstream = grid.get("downstream", {})
+    text = downstream.get("model", "?")
+    if downstream.get("layers"):
+        text += " layers " + ",".join(str(layer) for layer in downstream["layers"])
+    return text + (f" from {downstream['init']}" if downstream.get("init") else " (scratch)")
+
+
+def widest_column(dataset):
+    """The column with the most teachers: the grid's combined combo where it has one."""
+    columns = dataset["main"]["columns"]
+    return max(columns, key=lambda c: (len(c.split("+")), -columns.index(c))) if columns else None
+
+
+def claim_regimes(results, grids, claims):
+    """The paper's regime: how AFT's gain over STL and its gap to the linear probe move with the training-set size and
+    the student, one row per (dataset, student, rows) over every grid that ran stl and aft."""
+    lines = ["### 5. Regimes: training-set size and student", ""]
+    rows, seen = [], set()
+    for name, result in results.items():
+        grid = grids.get(name)
+        if grid is None:
+            continue
+        train_rows = (grid.get("dataset", {}).get("limit") or {}).get("train")
+        student = student_of(grid)
+        for dataset in datasets_of(result):
+            combo = widest_column(dataset)
+            table = main_cells(dataset)
+            if combo is None or ("aft", combo) not in table or ("stl", combo) not in table:
+                continue
+            key = (dataset["dataset"], student, train_rows)
+            if key in seen:
+                continue
+            seen.add(key)
+            row = {c["role"]: c for c in comparisons_of(dataset) if c["combo"] == combo}
+            probe = table.get(("linear-probe", combo))
+            to_probe = None
+            if probe is not None:
+                aft, lp = seed_accuracies(table[("aft", combo)]), seed_accuracies(probe)
+                seeds = sorted(s for s in aft if s in lp)
+                to_probe = paired(seeds, [aft[s] - lp[s] for s in seeds])
+            rows.append((name, dataset, student, train_rows, grid.get("training", {}).get("steps"), combo, table, row, to_probe))
+    if len(rows) < 2:
+        return lines + ["Fewer than two grids ran stl and aft: no regime to compare.", ""]
+    rows.sort(key=lambda r: (r[1]["dataset"], r[2], r[3] or 10**9))
+    lines += ["Test accuracy (%, mean over seeds) of each student at each training-set size, on the grid's widest "
+              "teacher combo, and the paired differences (points, 95% t-interval over seeds).", "",
+              "| dataset | student | train rows | steps | combo | stl | linear probe | kd | aft | aft − stl | aft − linear probe | grid |",
+              "|---|---|---:|---:|---|---:|---:|---:|---:|---|---|---|"]
+    for name, dataset, student, train_rows, steps, combo, table, row, to_probe in rows:
+        def mean(method):
+            cell = table.get((method, combo))
+            return pct(cell["mean"]) if cell and cell["n"] else "–"
+        lines.append(f"| {dataset['dataset']} | {student} | {train_rows or 'all'} | {steps or '–'} | {combo} | {mean('stl')} | "
+                     f"{mean('linear-probe')} | {mean('kd')} | {mean('aft')} | {difference_text(row.get('stl'))} | "
+                     f"{difference_text(to_probe)} | {name} |")
+        claims.regimes.append({"grid": name, "dataset": dataset["dataset"], "student": student, "trainRows": train_rows,
+                               "steps": steps, "combo": combo,
+                               "means": {m: table[(m, combo)]["mean"] for m in ("stl", "linear-probe", "kd", "aft")
+                                         if (m, combo) in table and table[(m, combo)]["n"]},
+                               "aftMinusStl": row.get("stl"), "aftMinusLinearProbe": to_probe})
+    return lines + [""]
+
+
+def claim_weighted_probe(results, claims):
+    """Figure 6a: a linear probe on the teacher features weighted by each final aft trial's learned rho, against the
+    probe on the raw features (the tool's rhoWeightedProbe rows)."""
+    lines = ["### 6. What rho keeps: the linear probe on rho-weighted features (Figure 6a)", ""]
+    rows = [(name, dataset, row) for name, result in results.items() for dataset in datasets_of(result)
+            for row in dataset.get("rhoWeightedProbe", [])]
+    if not rows:
+        return lines + ["No grid recorded the rho-weighted probe (final aft trials record it since this version).", ""]
+    lines += ["Test accuracy (%) of the linear-probe protocol on the teacher features scaled column-wise by the learned "
+              "rho (one probe per final aft seed) and on the raw features, and the paired difference (points, 95% "
+              "t-interval over seeds). Positive: rho up-weights the features that predict the labels.", "",
+              "| grid | dataset | method | combo | n | rho-weighted | raw | weighted − raw |", "|---|---|---|---|---:|---:|---:|---|"]
+    for name, dataset, row in rows:
+        d = row.get("difference")
+        lines.append(f"| {name} | {dataset['dataset']} | {row['method']} | {row['combo']} | {row['n']} | {pct(row['mean'])} | "
+                     f"{pct(row.get('rawMean'))} | {difference_text(d, ahead='better', behind='worse', subject='weighted') if d else '–'} |")
+        claims.weighted_probe.append({"grid": name, "dataset": dataset["dataset"], "method": row["method"], "combo": row["combo"],
+                                      "n": row["n"], "weighted": row["mean"], "raw": row.get("rawMean"), "difference": d})
+    return lines + [""]
+
+
 def lambda_edges(results, claims):
     lines = ["### Lambda choices at the edge of their grid", ""]
     rows = []
@@ -615,6 +705,8 @@ def machine_readable(args, runs, results, claims):
             "noiseRobustness": claims.noise,
             "linearProbeCorrelation": claims.lp_correlation,
             "ablations": claims.ablations,
+            "regimes": claims.regimes,
+            "rhoWeightedProbe": claims.weighted_probe,
             "lambdaAtEdge": claims.edges,
         },
     }

@@ -37,6 +37,21 @@ public sealed record ComparisonRow(
 }
 
 /// <summary>
+/// The paper's Figure 6a for one aft-style cell: the linear probe on the teacher features weighted by the learned rho
+/// (one probe per final seed) against the linear probe on the raw features of the same combo, paired by seed.
+/// </summary>
+/// <param name="RawMean">The linear-probe cell's mean; null when linear-probe did not run for this combo.</param>
+/// <param name="Difference">weighted − raw, paired by seed; null without a linear-probe cell.</param>
+public sealed record RhoWeightedProbeRow(
+    string Method,
+    string Combo,
+    int N,
+    double Mean,
+    double? StandardError,
+    double? RawMean,
+    ComparisonRow? Difference);
+
+/// <summary>
 /// The linear probe of one combo: its test accuracy (mean over seeds) and how its L2 strength was chosen.
 /// Probe fields are null for records written before the converged probe (schema 1).
 /// </summary>

@@ -34,6 +34,8 @@ public sealed record DatasetReport
     public required IReadOnlyList<ComparisonRow> Comparisons { get; init; }
     /// <summary>The linear probe's accuracy and L2 choice per combo (empty when linear-probe did not run).</summary>
     public required IReadOnlyList<ProbeRow> LinearProbe { get; init; }
+    /// <summary>Figure 6a: the probe on rho-weighted features vs the raw ones, per aft-style cell that measured it.</summary>
+    public IReadOnlyList<RhoWeightedProbeRow> RhoWeightedProbe { get; init; } = [];
     public required IReadOnlyList<ErrorReductionRow> ErrorReductions { get; init; }
     public required IReadOnlyList<RhoRow> Rho { get; init; }
     public required IReadOnlyList<FailureRow> Failures { get; init; }

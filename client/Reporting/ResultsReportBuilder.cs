@@ -49,6 +49,7 @@ public static class ResultsReportBuilder
             Lambdas = dataset.Cells.Where(c => c.Info.IsRegularised).Select(LambdaRowOf).ToList(),
             Comparisons = dataset.Comparisons.Select(ComparisonRowOf).ToList(),
             LinearProbe = dataset.Cells.Where(c => c.Method == MethodId.LinearProbe).Select(ProbeRowOf).ToList(),
+            RhoWeightedProbe = RhoWeightedProbeRows(dataset.Cells),
             ErrorReductions = ErrorReductions(main, stl),
             Rho = dataset.Cells.SelectMany(c => c.RhoByTeacher.Select(t =>
                 new RhoRow(c.Info.Name, c.ComboKey, t.Teacher, t.Spec, t.Width, t.MeanSum, t.MeanRho, t.Seeds, t.IsNoise))).ToList(),
@@ -137,6 +138,22 @@ public static class ResultsReportBuilder
         BaselineRole.Ablation => "ablation",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
+
+    private static List<RhoWeightedProbeRow> RhoWeightedProbeRows(IReadOnlyList<CellSummary> cells) =>
+        cells.Where(c => c.RhoWeightedProbeAccuracies.Count > 0).Select(cell =>
+        {
+            var statistics = SeedStatistics.Of(cell.RhoWeightedProbeAccuracies.Select(a => a.Accuracy).ToList());
+            var raw = cells.FirstOrDefault(c => c.Method == MethodId.LinearProbe && c.ComboKey == cell.ComboKey && c.N > 0);
+            ComparisonRow? difference = null;
+            if (raw is not null)
+            {
+                var d = PairedDifference.Of(cell.RhoWeightedProbeAccuracies, raw.FinalAccuracies);
+                difference = new ComparisonRow(cell.ComboKey, $"{cell.Info.Name} rho-weighted probe", "linear-probe", "raw-features",
+                    d.N, d.Seeds, d.MeanDifference, d.StandardError, d.Low, d.High, d.IntervalDefined, d.Resolved);
+            }
+            return new RhoWeightedProbeRow(cell.Info.Name, cell.ComboKey, statistics.N, statistics.Mean,
+                statistics.StandardErrorDefined ? statistics.StandardError : null, raw?.Statistics?.Mean, difference);
+        }).ToList();
 
     private static ProbeRow ProbeRowOf(CellSummary cell) => new(
         cell.ComboKey,

@@ -36,6 +36,9 @@ public sealed record CellSummary
     [Id(12)] public int? HoldoutRows { get; init; }
     /// <summary>linear-probe: its L2 choice and convergence over the final seeds; null for every other method.</summary>
     [Id(13)] public ProbeSummary? Probe { get; init; }
+    /// <summary>aft-style methods: the linear probe on the rho-weighted teacher features (Figure 6a), per final seed;
+    /// empty for other methods and for records written before it was measured.</summary>
+    [Id(14)] public IReadOnlyList<SeedAccuracy> RhoWeightedProbeAccuracies { get; init; } = [];
 
     public string ComboKey => string.Join("+", Combo.Select(t => t.Name));
     public int N => FinalAccuracies.Count;

@@ -179,6 +179,8 @@ public static class SweepAggregator
             LambdaGrid = selectionRecords.Select(r => r.Spec.Lambda!.Value).Distinct().Order().ToList(),
             HoldoutRows = holdoutRows.Count > 0 ? holdoutRows[0] : null,
             Probe = first.Method == MethodId.LinearProbe ? ProbeSummary.Of(succeeded.Select(r => r.Result!)) : null,
+            RhoWeightedProbeAccuracies = succeeded.Where(r => r.Result!.RhoWeightedProbe is not null)
+                .Select(r => new SeedAccuracy(r.Spec.Seed, r.Result!.RhoWeightedProbe!.Accuracy, r.Spec.Id)).ToList(),
         };
     }
 

@@ -27,6 +27,9 @@ public sealed record TrialResult
     [Id(14)] public int EvalRows { get; init; }
     /// <summary>linear-probe only: the L2 choice and convergence of its logistic regression; null for every other method.</summary>
     [Id(15)] public LinearProbeResult? Probe { get; init; }
+    /// <summary>Final AFT-style trials whose rho weighs the teacher features: a linear probe on the rho-weighted
+    /// features (Figure 6a); null for other trials and for records written before it existed.</summary>
+    [Id(16)] public RhoWeightedProbe? RhoWeightedProbe { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.TeacherRho.v1")]

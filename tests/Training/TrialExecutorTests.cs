@@ -97,6 +97,30 @@ public sealed class TrialExecutorTests
     }
 
     [Fact]
+    public async Task Execute_FinalAft_ProbesTheRhoWeightedTeacherFeatures()
+    {
+        var spec = Spec(MethodId.Aft, TrialStage.Final, Good, Noise) with { Lambda = 1 };
+        var result = await Executor(Dataset()).ExecuteAsync(spec, null, CancellationToken.None);
+
+        var weighted = Assert.IsType<RhoWeightedProbe>(result.RhoWeightedProbe);
+        Assert.Equal(9, result.Rho.Count); // good (5) + noise (4)
+        Assert.True(weighted.Accuracy > 0.9, $"rho-weighted probe accuracy {weighted.Accuracy}");
+        Assert.Equal(20, weighted.Probe.HoldoutRows);
+        Assert.True(weighted.Probe.Converged, $"stopped by {weighted.Probe.Stop}");
+        Assert.Null(result.Probe);
+    }
+
+    [Theory]
+    [InlineData(MethodId.Aft, TrialStage.Selection)] // only final trials: selection trials are scored on the holdout
+    [InlineData(MethodId.AftIdentity, TrialStage.Final)] // rho is frozen at 0.5: the probe would be the raw one
+    [InlineData(MethodId.Kd, TrialStage.Final)]
+    public async Task Execute_NoLearnedRhoOrNotFinal_HasNoRhoWeightedProbe(MethodId method, TrialStage stage)
+    {
+        var result = await Executor(Dataset()).ExecuteAsync(Spec(method, stage, Good) with { Lambda = 1 }, null, CancellationToken.None);
+        Assert.Null(result.RhoWeightedProbe);
+    }
+
+    [Fact]
     public async Task Execute_LinearProbeOnNoise_StaysNearChance()
     {
         var result = await Executor(Dataset()).ExecuteAsync(Spec(MethodId.LinearProbe, TrialStage.Final, Noise), null, CancellationToken.None);

@@ -24,6 +24,19 @@ public sealed class FeatureMatrix
         return new FeatureMatrix(indices.Count, Dim, dst);
     }
 
+    /// <summary>A copy with column j multiplied by <paramref name="weights"/>[j] (one weight per column).</summary>
+    public FeatureMatrix ScaleColumns(IReadOnlyList<float> weights)
+    {
+        if (weights.Count != Dim) throw new ArgumentException($"{weights.Count} column weights for {Dim} columns");
+        var dst = new float[Data.LongLength];
+        for (long r = 0; r < Rows; r++)
+        {
+            var offset = r * Dim;
+            for (var j = 0; j < Dim; j++) dst[offset + j] = Data[offset + j] * weights[j];
+        }
+        return new FeatureMatrix(Rows, Dim, dst);
+    }
+
     /// <summary>Column-wise concatenation in the given order (a teacher combo).</summary>
     public static FeatureMatrix Concat(IReadOnlyList<FeatureMatrix> parts)
     {

@@ -88,7 +88,8 @@ public sealed partial class TrialExecutor : ITrialExecutor
         TrialRows rows, string label, CancellationToken token)
     {
         if (!method.UsesTeachers) return null;
-        var needEval = method.Id == MethodId.LinearProbe;
+        // A final AFT-style trial also probes the rho-weighted features (Figure 6a), on the same rows as the linear probe.
+        var needEval = method.Id == MethodId.LinearProbe || (spec.Stage == TrialStage.Final && LearnsRho(method));
         var train = new List<FeatureMatrix>();
         var eval = needEval ? new List<FeatureMatrix>() : null;
         foreach (var teacher in spec.Combo)
@@ -157,6 +158,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         var accuracy = Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize);
 
         var rho = regulariser?.LearnedRho() ?? [];
+        var weightedProbe = teachers?.Eval is not null && rho.Length == phiTrain!.Dim
+            ? ProbeRhoWeighted(spec, rows, teachers, rho, numClasses, device, label, progress, token)
+            : null;
         return new TrialResult
         {
             Accuracy = accuracy,
@@ -174,7 +178,26 @@ public sealed partial class TrialExecutor : ITrialExecutor
             Versions = LibraryVersions.Current,
             TrainRows = train.Rows,
             EvalRows = eval.Rows,
+            RhoWeightedProbe = weightedProbe,
         };
+    }
+
+    /// <summary>Methods whose regulariser learns one rho per teacher feature.</summary>
+    private static bool LearnsRho(MethodInfo method) => method.Id is MethodId.Aft or MethodId.AftRbf or MethodId.AftBilevel;
+
+    /// <summary>
+    /// Figure 6a: the linear-probe protocol on the teacher features with column j scaled by rho_j. The probe's L2 is
+    /// relative to the features' mean squared norm, so the scale of rho as a whole does not matter, only its shape.
+    /// </summary>
+    private static RhoWeightedProbe ProbeRhoWeighted(TrialSpec spec, TrialRows rows, TeacherFeatures teachers, float[] rho, int numClasses,
+        Device device, string label, IProgress<TrialProgress>? progress, CancellationToken token)
+    {
+        progress?.Report(new TrialProgress(0, 0, 0, "probe"));
+        var outcome = Guard(label, () => LinearProbeTrainer.Run(
+            FeatureMatrix.Concat(teachers.Train).ScaleColumns(rho), rows.Train.Labels,
+            FeatureMatrix.Concat(teachers.Eval!).ScaleColumns(rho), rows.Eval.Labels,
+            numClasses, spec.HoldoutFraction, spec.SplitSeed, device, cancellationToken: token));
+        return new RhoWeightedProbe { Accuracy = outcome.Accuracy, Probe = outcome.Probe };
     }
 
     /// <summary>

@@ -74,6 +74,21 @@ public sealed class MarkdownReportWriter : IReportWriter
             }
         }
 
+        if (dataset.RhoWeightedProbe.Count > 0)
+        {
+            md.AppendLine().AppendLine("### Rho-weighted linear probe (Figure 6a: the linear probe on the teacher features scaled by the learned rho, one per final seed, vs the raw features)").AppendLine();
+            md.AppendLine("| method | combo | n | rho-weighted | raw | weighted − raw | 95% CI | verdict |").AppendLine("|---|---|---:|---:|---:|---:|---|---|");
+            foreach (var row in dataset.RhoWeightedProbe)
+            {
+                var weighted = CellText.Percent(row.Mean) + (row.StandardError is { } se ? $" ± {CellText.Percent(se)}" : "");
+                var raw = row.RawMean is { } r ? CellText.Percent(r) : "–";
+                var d = row.Difference;
+                var difference = d?.MeanDifference is { } value ? CellText.Points(value) : "–";
+                var verdict = d is null ? "no linear-probe cell" : d.Resolved ? $"**{d.Verdict}**" : d.Verdict;
+                md.AppendLine($"| {row.Method} | {Escape(row.Combo)} | {row.N} | {weighted} | {raw} | {difference} | {(d is null ? "–" : CellText.Interval(d))} | {verdict} |");
+            }
+        }
+
         if (dataset.ErrorReductions.Count > 0)
         {
             var columns = dataset.Main.Columns;

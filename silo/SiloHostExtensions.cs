@@ -1,6 +1,7 @@
 using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
 using Orleans.Runtime;
 
@@ -38,6 +39,7 @@ public static class SiloHostExtensions
         var httpPort = builder.Configuration.GetValue("Http:Port", DefaultHttpPort);
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Cluster.Address)}:{httpPort}");
         builder.UseOrleans(silo => silo.AddAftSweep(settings));
+        builder.Services.AddCommitFaultInjection(builder.Configuration);
         builder.Services.AddAftSweepMetricsExport();
 
         // The trial engine the worker slots run (the embedded host registers the same one).
@@ -62,6 +64,30 @@ public static class SiloHostExtensions
 
         app.MapPrometheusScrapingEndpoint();
         return app;
+    }
+
+    /// <summary>
+    /// Crash tests only: FaultInjection:KillAtCommit (BeforeCommit or AfterCommit) and FaultInjection:AfterRecordCommits
+    /// (default 1) make this silo kill itself at that point of a trial's commit (see <see cref="KillProcessAtCommit"/>).
+    /// </summary>
+    private static IServiceCollection AddCommitFaultInjection(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(KillProcessAtCommit.Section);
+        if (section["KillAtCommit"] is not { Length: > 0 } point) return services;
+        if (!Enum.TryParse<CommitPoint>(point, ignoreCase: true, out var at) || !Enum.IsDefined(at))
+            throw new ArgumentException($"{KillProcessAtCommit.Section}:KillAtCommit: '{point}' is not BeforeCommit or AfterCommit");
+        var nth = section.GetValue("AfterRecordCommits", 1);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new CommitFaultsInstaller(sp.GetRequiredService<StateDatabaseLease>(), new KillProcessAtCommit(at, nth)));
+        return services;
+    }
+
+    private sealed class CommitFaultsInstaller(StateDatabaseLease database, ICommitFaults faults) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(CommitFaultsInstaller), ServiceLifecycleStage.First, _ =>
+        {
+            database.Database.Writer.Faults = faults;
+            return Task.CompletedTask;
+        });
     }
 
     private static string FormatHost(string address) => address.Contains(':') ? $"[{address}]" : address;

@@ -85,6 +85,11 @@ public static class AftSweepApp
             features.AddCommand<Features.FeaturesExtractCommand>("extract").WithDescription("Extract every feature set a grid needs (resumes shard by shard).");
             features.AddCommand<Features.FeaturesLsCommand>("ls").WithDescription("List the feature sets in a store: teacher, dataset, split, rows, dims, size, status.");
         });
+        config.AddBranch("db", db =>
+        {
+            db.SetDescription("The state database (SQLite in a state folder, or a PostgreSQL cluster's).");
+            db.AddCommand<Db.DbInitCommand>("init").WithDescription("Create or upgrade the state database's schema (idempotent): --cluster postgres[:CONNECTION_STRING], or --state DIR for SQLite.");
+        });
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks: training steps, feature store and extraction, scheduler.");

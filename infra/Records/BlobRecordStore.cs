@@ -18,6 +18,17 @@ public sealed class BlobRecordStore(BlobContainerClient container) : IRecordStor
         await blob.UploadAsync(BinaryData.FromBytes(RecordJson.Serialize(record)), overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records first, then the state: blob storage has no transaction spanning both (see <see cref="IRecordStore"/>).</summary>
+    public async Task WriteWithStateAsync(RecordChanges changes, Func<Task> writeState)
+    {
+        foreach (var key in changes.Deletes) await DeleteAsync(key.SweepId, key.TrialId).ConfigureAwait(false);
+        await Task.WhenAll(changes.Upserts.Select(r => WriteAsync(r))).ConfigureAwait(false);
+        await writeState().ConfigureAwait(false);
+    }
+
+    /// <summary>The grid name is in the sweep's grain state; blob records have no typed table to fill.</summary>
+    public Task RegisterSweepAsync(SweepEntry sweep, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async Task<TrialRecord?> ReadAsync(string sweepId, string trialId, CancellationToken cancellationToken = default)
     {
         var name = NameOf(sweepId, trialId);

@@ -57,10 +57,9 @@ public sealed class ProcessRunTests
         };
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        // Interrupt as soon as the first trial has been leased (its grain state is in the journal): the sweep is mid-run.
-        var journal = Path.Combine(state, "grains", AftSweep.Infra.Orleans.FileGrainStorage.JournalFolder);
+        // Interrupt as soon as the first trial has been leased (its grain state is in the database): the sweep is mid-run.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!LeasedTrialInJournal(journal) && !process.HasExited && DateTime.UtcNow < deadline)
+        while (StateFolderRecords.GrainStates(state, "trial") == 0 && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
 
@@ -73,7 +72,7 @@ public sealed class ProcessRunTests
         lock (stderr) text = stderr.ToString();
         Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}\n{text}");
         Assert.Contains("interrupted", text);
-        Assert.True(Directory.Exists(Path.Combine(state, "grains")));
+        Assert.True(File.Exists(Path.Combine(state, AftSweep.Infra.Database.Sqlite.SqliteStateDatabase.FileName)));
 
         var rerun = await CliRun.InvokeAsync("run", grid, "--state", state, "--out", temp.Sub("out"));
         Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.ToString());
@@ -82,13 +81,6 @@ public sealed class ProcessRunTests
     }
 
     private static string ToolPath() => ToolProcess.ToolPath();
-
-    private static bool LeasedTrialInJournal(string folder)
-    {
-        if (!AftSweep.Infra.Journal.SegmentJournal.HasSegments(folder)) return false;
-        using var journal = new AftSweep.Infra.Journal.SegmentJournal(folder, flushToDisk: false);
-        return journal.ReadAll().Any(e => e.Key.StartsWith("trial/", StringComparison.Ordinal));
-    }
 
     private static Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args) =>
         ToolProcess.RunAsync(workingDirectory, args);

@@ -84,9 +84,11 @@ public sealed class SecurityDefaultsTests
     public async Task RecordStore_NamesThatAreNotHashes_AreRefusedBeforeAnyPathOrKeyIsBuilt(string sweepId, string trialId)
     {
         using var temp = new TempDirectory("aftsweep-sec-");
-        var store = new FolderRecordStore(temp.Sub("records"));
+        await using var database = AftSweep.Infra.Database.StateDatabases.Sqlite(temp.Sub("state"), flushToDisk: false);
+        var store = new AftSweep.Infra.Database.DatabaseRecordStore(database.Database);
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ReadAsync(sweepId, trialId));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.DeleteAsync(sweepId, trialId));
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "etc")));
     }
 }

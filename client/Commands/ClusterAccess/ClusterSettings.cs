@@ -7,7 +7,7 @@ namespace AftSweep.Client.Commands.ClusterAccess;
 public class ClusterSettings : CommandSettings
 {
     [CommandOption("--cluster <CLUSTER>")]
-    [Description("localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost (gateway 30000).")]
+    [Description("localhost, localhost:PORT[[,PORT...]], postgres ($AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost (gateway 30000).")]
     public string? Cluster { get; init; }
 
     [CommandOption("--cluster-id <ID>")]

@@ -4,14 +4,19 @@ namespace AftSweep.Client.Commands.ClusterAccess;
 
 /// <summary>
 /// Which cluster a verb talks to: `--cluster`, else the AFTSWEEP_CLUSTER environment variable, else localhost.
-/// Forms: `localhost` (gateway 127.0.0.1:30000), `localhost:PORT[,PORT...]` (those gateways), `azure:CONNECTION_STRING`
+/// Forms: `localhost` (gateway 127.0.0.1:30000), `localhost:PORT[,PORT...]` (those gateways), `postgres` (PostgreSQL
+/// clustering, connection string from AFTSWEEP_POSTGRES), `postgres:CONNECTION_STRING`, `azure:CONNECTION_STRING`
 /// (Azure Table clustering). The cluster id comes from `--cluster-id` or AFTSWEEP_CLUSTER_ID (default "aftsweep").
+/// Connection strings are secrets: no message repeats one.
 /// </summary>
 public static class ClusterTarget
 {
     public const string EnvironmentVariable = "AFTSWEEP_CLUSTER";
     public const string ClusterIdVariable = "AFTSWEEP_CLUSTER_ID";
     public const string Default = "localhost";
+    /// <summary>The PostgreSQL connection string for `--cluster postgres` (keeps the password out of the command line).</summary>
+    public const string PostgresVariable = ClusterConnectionOptions.PostgresEnvironmentVariable;
+    public const string Forms = "localhost, localhost:PORT[,PORT...], postgres (connection string in $AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING or azure:CONNECTION_STRING";
     /// <summary>The cluster's TLS certificate (.pfx) and its password, when the silos run with TLS on.</summary>
     public const string TlsCertificateVariable = "AFTSWEEP_TLS_CERT";
     public const string TlsPasswordVariable = "AFTSWEEP_TLS_CERT_PASSWORD";
@@ -46,8 +51,21 @@ public static class ClusterTarget
             if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--cluster: azure: needs a storage connection string (azure:CONNECTION_STRING)");
             return new ClusterConnectionOptions { Clustering = ClusteringMode.Azure, AzureStorageConnectionString = connection };
         }
+        if (spec.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable(PostgresVariable);
+            if (string.IsNullOrWhiteSpace(fromEnvironment))
+                throw new ArgumentException($"--cluster postgres: the connection string comes from ${PostgresVariable}, which is not set (or give postgres:CONNECTION_STRING)");
+            return new ClusterConnectionOptions { Clustering = ClusteringMode.Postgres, PostgresConnectionString = fromEnvironment };
+        }
+        if (spec.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = spec["postgres:".Length..];
+            if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--cluster: postgres: needs a connection string (postgres:Host=...;Database=...;Username=...)");
+            return new ClusterConnectionOptions { Clustering = ClusteringMode.Postgres, PostgresConnectionString = connection };
+        }
         // Never echo an unrecognised spec: it may be a connection string typed without its prefix.
-        throw new ArgumentException("--cluster: expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING");
+        throw new ArgumentException($"--cluster: expected {Forms}");
     }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

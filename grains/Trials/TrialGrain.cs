@@ -35,8 +35,9 @@ public sealed partial class TrialGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A persisted lease may have committed: its record says so (see CompleteAsync).
-        if (S.Status == TrialStatus.Leased && S.Spec is not null) await TryAdoptRecordAsync(S.Spec, S.SweepIds, persist: false);
+        // A persisted lease may have committed: its record says so (a store without transactions wrote the record first,
+        // or a state folder of an earlier version, whose commit point was the record, was imported).
+        if (S.Status == TrialStatus.Leased && S.Spec is not null) await TryAdoptRecordAsync(S.Spec, S.SweepIds);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -55,7 +56,7 @@ public sealed partial class TrialGrain(
         if (!S.IsFinished && S.Status == TrialStatus.Leased)
         {
             // The previous lease was never resolved (its dispatcher forgot it): it may have committed a record first.
-            if (await TryAdoptRecordAsync(spec, sweeps, persist: true)) return Finished(item.SweepIds);
+            if (await TryAdoptRecordAsync(spec, sweeps)) return Finished(item.SweepIds);
             if (await FailAttemptAsync(spec, sweeps, S.Worker ?? "?", "lease lost (its dispatcher restarted)", retryable: true) is { Reply: CommitReply.Failed })
                 return Finished(item.SweepIds);
         }
@@ -207,7 +208,7 @@ public sealed partial class TrialGrain(
         return new OwnerCommitResult { Reply = CommitReply.Failed, Finished = written };
     }
 
-    private async Task<bool> TryAdoptRecordAsync(TrialSpec spec, IReadOnlyList<string> sweeps, bool persist)
+    private async Task<bool> TryAdoptRecordAsync(TrialSpec spec, IReadOnlyList<string> sweeps)
     {
         foreach (var sweep in S.SweepIds)
         {
@@ -227,16 +228,7 @@ public sealed partial class TrialGrain(
             {
                 if (await records.ReadAsync(other, spec.Id) is not { Status: TrialStatus.Succeeded }) missing.Add(other);
             }
-            if (persist)
-            {
-                await PersistAsync(adopted, RecordChanges.Write(RecordsFor(adopted, missing)));
-            }
-            else
-            {
-                // Activating: only the missing records; the state is written by the next transition.
-                foreach (var other in RecordsFor(adopted, missing)) await records.WriteAsync(other);
-                state.State = adopted;
-            }
+            await PersistAsync(adopted, RecordChanges.Write(RecordsFor(adopted, missing)));
             return true;
         }
         return false;

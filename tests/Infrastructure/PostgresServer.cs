@@ -54,7 +54,8 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync(string? name = null)
     {
         name ??= $"aftsweep_test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        // Unpooled: a pooled connection may be one the server dropped when it was stopped.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString()) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await create.ExecuteNonQueryAsync();

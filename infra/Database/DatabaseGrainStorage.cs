@@ -44,18 +44,22 @@ public sealed partial class DatabaseGrainStorage(string name, StateDatabase data
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         // Taken before the first await: the enlistment belongs to this call (see RecordsWithState).
-        var records = RecordsWithState.Take();
+        var records = RecordsWithState.Take() is { IsEmpty: false } changes ? TrialRecordRows.Prepare(changes) : null;
         var id = grainId.ToString();
         var expected = VersionOf(grainState.ETag, stateName, grainId);
         var payload = JsonSerializer.Serialize(grainState.State, StoreJson.Compact);
         var type = typeof(T).FullName ?? typeof(T).Name;
-        var outcome = await database.Writer.WriteAsync($"{stateName}/{id}", async context =>
-        {
-            var version = await GrainStateRows.WriteAsync(context, stateName, id, type, expected, payload).ConfigureAwait(false);
-            if (version is null) return new Outcome(null, await GrainStateRows.LiveVersionAsync(context, stateName, id).ConfigureAwait(false));
-            if (records is { IsEmpty: false }) await TrialRecordRows.ApplyAsync(context, records).ConfigureAwait(false);
-            return new Outcome(version, version);
-        }).ConfigureAwait(false);
+        var write = new StateWrite(stateName, id, type, expected, payload, records);
+        // One statement where the database can (PostgreSQL: pipelined with the rest of the batch), else the statements in turn.
+        var outcome = database.Dialect.StateWriteStatement(write) is { } statement
+            ? await database.Writer.WriteAsync($"{stateName}/{id}", statement, ReadOutcomeAsync).ConfigureAwait(false)
+            : await database.Writer.WriteAsync($"{stateName}/{id}", async context =>
+            {
+                var version = await GrainStateRows.WriteAsync(context, stateName, id, type, expected, payload).ConfigureAwait(false);
+                if (version is null) return new Outcome(null, await GrainStateRows.LiveVersionAsync(context, stateName, id).ConfigureAwait(false));
+                if (records is not null) await TrialRecordRows.ApplyAsync(context, records).ConfigureAwait(false);
+                return new Outcome(version, version);
+            }).ConfigureAwait(false);
         if (outcome.Written is not { } written) throw Stale(stateName, grainId, grainState.ETag, outcome.Live);
         grainState.ETag = EtagOf(written);
         grainState.RecordExists = true;
@@ -79,6 +83,13 @@ public sealed partial class DatabaseGrainStorage(string name, StateDatabase data
         if (outcome.Written is null) throw Stale(stateName, grainId, grainState.ETag, outcome.Live);
         grainState.ETag = null;
         grainState.RecordExists = false;
+    }
+
+    /// <summary>The one row a state write statement returns: the new version (NULL: refused) and the live one.</summary>
+    private static async ValueTask<Outcome> ReadOutcomeAsync(System.Data.Common.DbDataReader reader)
+    {
+        if (!await reader.ReadAsync().ConfigureAwait(false)) throw new InvalidOperationException("a grain state write returned no row");
+        return new Outcome(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
     }
 
     private InconsistentStateException Stale(string stateName, GrainId grainId, string? etag, long? live)

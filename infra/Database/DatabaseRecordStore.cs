@@ -13,18 +13,22 @@ public sealed class DatabaseRecordStore(StateDatabase database) : IRecordStore
 {
     public StateDatabase Database => database;
 
-    public Task WriteAsync(TrialRecord record, CancellationToken cancellationToken = default) =>
-        database.Writer.WriteAsync(KeyOf(CheckIds(record)), async context =>
+    public Task WriteAsync(TrialRecord record, CancellationToken cancellationToken = default)
+    {
+        var row = TrialRecordRows.Prepare(RecordChanges.Write([record]));
+        return database.Writer.WriteAsync($"records/{record.SweepId}/{record.Spec.Id}", async context =>
         {
-            await TrialRecordRows.ApplyAsync(context, RecordChanges.Write([record])).ConfigureAwait(false);
+            await TrialRecordRows.ApplyAsync(context, row).ConfigureAwait(false);
             return true;
         });
+    }
 
     /// <summary>The changes ride on the state write: <see cref="DatabaseGrainStorage"/> commits them in its transaction.</summary>
     public Task WriteWithStateAsync(RecordChanges changes, Func<Task> writeState)
     {
-        foreach (var record in changes.Upserts) CheckIds(record);
-        foreach (var key in changes.Deletes) _ = KeyOf(new RecordKey(RecordJson.CheckId(key.SweepId, "sweep id"), RecordJson.CheckId(key.TrialId, "trial id")));
+        // Ids are checked before anything is written (the storage prepares the rows again, on its side).
+        _ = TrialRecordRows.Prepare(changes with { Upserts = [] });
+        foreach (var record in changes.Upserts) _ = (RecordJson.CheckId(record.SweepId, "sweep id"), RecordJson.CheckId(record.Spec.Id, "trial id"));
         return RecordsWithState.Attach(changes, writeState);
     }
 
@@ -107,10 +111,6 @@ public sealed class DatabaseRecordStore(StateDatabase database) : IRecordStore
     public string Describe() => database.Describe();
 
     private static string KeyOf(RecordKey key) => $"records/{key.SweepId}/{key.TrialId}";
-
-    /// <summary>Ids are checked before a write is queued: a bad one fails its caller, not the batch it would have joined.</summary>
-    private static RecordKey CheckIds(TrialRecord record) =>
-        new(RecordJson.CheckId(record.SweepId, "sweep id"), RecordJson.CheckId(record.Spec.Id, "trial id"));
 
     private string SourceOf(string sweepId, string trialId) => $"{database.Describe()}: record of trial {trialId} in sweep {sweepId}";
 }

@@ -8,8 +8,9 @@ namespace AftSweep.Infra.Database;
 /// Group commit: writes that arrive while a transaction is running wait and go together into the next one, so under
 /// load one commit (and, when the database syncs to disk, one fsync) carries many writes, and a lone write still
 /// commits at once. No write is acknowledged before its transaction committed. A batch runs its writes in key order
-/// (writes of one key keep their order), so concurrent batches of two processes lock rows in the same order.
-/// One connection, one transaction at a time, off the callers' threads (grain turns never block on the database).
+/// (writes of one key keep their order), so concurrent batches lock rows in the same order. Transactions run on
+/// <see cref="SqlDialect.WriterLanes"/> connections at most (SQLite: one, it has one writer; PostgreSQL: a few, so
+/// round trips to the server overlap), off the callers' threads (grain turns never block on the database).
 /// </summary>
 public sealed partial class GroupCommitWriter(
     Func<CancellationToken, ValueTask<DbConnection>> connect,
@@ -22,11 +23,10 @@ public sealed partial class GroupCommitWriter(
 
     private readonly Lock _gate = new();
     private List<Pending> _pending = [];
-    private bool _running;
+    private readonly Stack<Lane> _idle = new();
+    private readonly List<Lane> _lanes = [];
+    private int _running;
     private bool _disposed;
-    private Task _loop = Task.CompletedTask;
-    private DbConnection? _connection;
-    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Test seam and crash tests: called around each commit.</summary>
     public ICommitFaults? Faults { get; set; }
@@ -36,19 +36,53 @@ public sealed partial class GroupCommitWriter(
     public Task<T> WriteAsync<T>(string key, Func<WriteContext, ValueTask<T>> write)
     {
         var pending = new Pending<T>(key, write);
-        bool start;
+        Lane? start = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _pending.Add(pending);
-            start = !_running;
-            _running = true;
+            // A write waits for the running transactions only while every lane is busy.
+            if (_running < dialect.WriterLanes)
+            {
+                if (!_idle.TryPop(out start))
+                {
+                    start = new Lane();
+                    _lanes.Add(start);
+                }
+                _running++;
+            }
         }
-        if (start) _loop = Task.Run(RunAsync);
+        if (start is not null) start.Loop = Task.Run(() => RunAsync(start));
         return pending.Task;
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Queues a one-statement write; <paramref name="read"/> turns its result set into the result. Consecutive such writes
+    /// of a batch share one round trip where the dialect pipelines statements.
+    /// </summary>
+    public Task<T> WriteAsync<T>(string key, WriteStatement statement, Func<DbDataReader, ValueTask<T>> read)
+    {
+        var pending = new StatementPending<T>(key, statement, read);
+        Lane? start = null;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Add(pending);
+            if (_running < dialect.WriterLanes)
+            {
+                if (!_idle.TryPop(out start))
+                {
+                    start = new Lane();
+                    _lanes.Add(start);
+                }
+                _running++;
+            }
+        }
+        if (start is not null) start.Loop = Task.Run(() => RunAsync(start));
+        return pending.Task;
+    }
+
+    private async Task RunAsync(Lane lane)
     {
         while (true)
         {
@@ -57,7 +91,8 @@ public sealed partial class GroupCommitWriter(
             {
                 if (_pending.Count == 0)
                 {
-                    _running = false;
+                    _running--;
+                    _idle.Push(lane);
                     return;
                 }
                 if (_pending.Count <= MaxBatch)
@@ -72,37 +107,58 @@ public sealed partial class GroupCommitWriter(
                 }
             }
             // OrderBy is stable: writes of one key stay in the order they were queued.
-            await CommitAsync(batch.OrderBy(p => p.Key, StringComparer.Ordinal).ToList()).ConfigureAwait(false);
+            await CommitAsync(lane, batch.OrderBy(p => p.Key, StringComparer.Ordinal).ToList()).ConfigureAwait(false);
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    private async Task CommitAsync(Lane lane, List<Pending> batch)
     {
         var started = Stopwatch.GetTimestamp();
         var results = new object?[batch.Count];
         var recordChanges = 0;
         try
         {
-            var connection = await ConnectionAsync().ConfigureAwait(false);
+            var connection = await ConnectionAsync(lane).ConfigureAwait(false);
             await using (var transaction = await dialect.BeginWriteAsync(connection, CancellationToken.None).ConfigureAwait(false))
             {
-                var context = new WriteContext(connection, transaction, _commands, dialect, time.GetUtcNow());
-                for (var i = 0; i < batch.Count; i++) results[i] = await batch[i].ExecuteAsync(context).ConfigureAwait(false);
-                recordChanges = context.RecordChanges;
-                Faults?.BeforeCommit(batch.Count, recordChanges);
-                await transaction.CommitAsync().ConfigureAwait(false);
+                var context = new WriteContext(connection, transaction, lane.Commands, dialect, time.GetUtcNow());
+                try
+                {
+                    for (var i = 0; i < batch.Count;)
+                    {
+                        var run = 0;
+                        while (i + run < batch.Count && batch[i + run] is StatementPending) run++;
+                        if (run > 1 && dialect.PipelinesStatements)
+                        {
+                            await ExecutePipelinedAsync(connection, transaction, context, batch, i, run, results).ConfigureAwait(false);
+                            i += run;
+                        }
+                        else
+                        {
+                            results[i] = await batch[i].ExecuteAsync(context).ConfigureAwait(false);
+                            i++;
+                        }
+                    }
+                    recordChanges = context.RecordChanges;
+                    Faults?.BeforeCommit(batch.Count, recordChanges);
+                    await transaction.CommitAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    await context.ReleaseAsync().ConfigureAwait(false);
+                }
             }
             Faults?.AfterCommit(batch.Count, recordChanges);
         }
         catch (Exception e)
         {
-            await DropConnectionAsync().ConfigureAwait(false);
+            await DropConnectionAsync(lane).ConfigureAwait(false);
             if (batch.Count > 1 && !dialect.IsUnavailable(e))
             {
                 // One write that fails (the database refuses a value, a bad id) must not fail the others that happened to
                 // share its transaction, which rolled back with it.
                 LogBatchSplit(logger, e, batch.Count);
-                foreach (var single in batch) await CommitAsync([single]).ConfigureAwait(false);
+                foreach (var single in batch) await CommitAsync(lane, [single]).ConfigureAwait(false);
                 return;
             }
             LogCommitFailed(logger, e, batch.Count, dialect.Name);
@@ -113,21 +169,39 @@ public sealed partial class GroupCommitWriter(
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
     }
 
-    private async ValueTask<DbConnection> ConnectionAsync()
+    /// <summary>The statements of <paramref name="count"/> consecutive writes in one round trip, their result sets read in order.</summary>
+    private static async Task ExecutePipelinedAsync(DbConnection connection, DbTransaction transaction, WriteContext context, List<Pending> batch, int first, int count, object?[] results)
     {
-        if (_connection is { } open) return open;
-        _connection = await connect(CancellationToken.None).ConfigureAwait(false);
-        return _connection;
+        await using var pipeline = connection.CreateBatch();
+        pipeline.Transaction = transaction;
+        for (var i = first; i < first + count; i++)
+        {
+            var statement = ((StatementPending)batch[i]).Statement;
+            var command = pipeline.CreateBatchCommand();
+            command.CommandText = statement.Sql;
+            statement.Bind(command.Parameters, context.Now);
+            pipeline.BatchCommands.Add(command);
+            context.RecordChanges += statement.RecordChanges;
+        }
+        await using var reader = await pipeline.ExecuteReaderAsync().ConfigureAwait(false);
+        for (var i = first; i < first + count; i++)
+        {
+            results[i] = await ((StatementPending)batch[i]).ReadAsync(reader).ConfigureAwait(false);
+            await reader.NextResultAsync().ConfigureAwait(false);
+        }
     }
 
+    private async ValueTask<DbConnection> ConnectionAsync(Lane lane) =>
+        lane.Connection ??= await connect(CancellationToken.None).ConfigureAwait(false);
+
     /// <summary>After a failure the connection may be broken (server restarted, socket reset): the next batch opens a new one.</summary>
-    private async ValueTask DropConnectionAsync()
+    private static async ValueTask DropConnectionAsync(Lane lane)
     {
-        foreach (var command in _commands.Values) await command.DisposeAsync().ConfigureAwait(false);
-        _commands.Clear();
-        if (_connection is { } connection)
+        foreach (var command in lane.Commands.Values) await command.DisposeAsync().ConfigureAwait(false);
+        lane.Commands.Clear();
+        if (lane.Connection is { } connection)
         {
-            _connection = null;
+            lane.Connection = null;
             try
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -141,9 +215,25 @@ public sealed partial class GroupCommitWriter(
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate) _disposed = true;
-        await _loop.ConfigureAwait(false);
-        await DropConnectionAsync().ConfigureAwait(false);
+        List<Lane> lanes;
+        lock (_gate)
+        {
+            _disposed = true;
+            lanes = [.. _lanes];
+        }
+        foreach (var lane in lanes)
+        {
+            await lane.Loop.ConfigureAwait(false);
+            await DropConnectionAsync(lane).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One connection of the writer and the commands kept for it; runs one transaction at a time.</summary>
+    private sealed class Lane
+    {
+        public DbConnection? Connection { get; set; }
+        public Dictionary<string, DbCommand> Commands { get; } = new(StringComparer.Ordinal);
+        public Task Loop { get; set; } = Task.CompletedTask;
     }
 
     private abstract class Pending(string key)
@@ -155,6 +245,36 @@ public sealed partial class GroupCommitWriter(
         public abstract void Complete(object? result);
 
         public abstract void Fail(Exception e);
+    }
+
+    private abstract class StatementPending(string key, WriteStatement statement) : Pending(key)
+    {
+        public WriteStatement Statement { get; } = statement;
+
+        public abstract ValueTask<object?> ReadAsync(DbDataReader reader);
+    }
+
+    private sealed class StatementPending<T>(string key, WriteStatement statement, Func<DbDataReader, ValueTask<T>> read) : StatementPending(key, statement)
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _done.Task;
+
+        /// <summary>Alone (or where statements are not pipelined): one command on the batch's transaction.</summary>
+        public override async ValueTask<object?> ExecuteAsync(WriteContext context)
+        {
+            var command = context.Command(Statement.Sql);
+            Statement.Bind(command.Parameters, context.Now);
+            context.RecordChanges += Statement.RecordChanges;
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            return await ReadAsync(reader).ConfigureAwait(false);
+        }
+
+        public override async ValueTask<object?> ReadAsync(DbDataReader reader) => await read(reader).ConfigureAwait(false);
+
+        public override void Complete(object? result) => _done.TrySetResult((T)result!);
+
+        public override void Fail(Exception e) => _done.TrySetException(e);
     }
 
     private sealed class Pending<T>(string key, Func<WriteContext, ValueTask<T>> write) : Pending(key)

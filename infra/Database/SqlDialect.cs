@@ -12,6 +12,29 @@ public abstract class SqlDialect
     /// <summary>"SQLite" or "PostgreSQL", for messages.</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// Whether a writer keeps one command per statement for its connection's life. SQLite compiles a statement per command,
+    /// so reusing the command saves the compile; Npgsql prepares statements per connection by their text (auto-prepare),
+    /// and a reused command whose parameters were replaced does not run reliably once prepared: a fresh one each time.
+    /// </summary>
+    public abstract bool ReusesCommands { get; }
+
+    /// <summary>How many transactions a process's writer runs at once (SQLite: one; a server: a few, overlapping round trips).</summary>
+    public abstract int WriterLanes { get; }
+
+    /// <summary>
+    /// Whether consecutive one-statement writes of a batch go to the database in one round trip (a server: yes; SQLite,
+    /// in the process: nothing to save).
+    /// </summary>
+    public abstract bool PipelinesStatements { get; }
+
+    /// <summary>
+    /// A grain state write and the record changes that go with it as one statement returning one row (new version or
+    /// NULL when the expected version is not the live one; and the live version), or null where the database cannot do
+    /// that in one statement (the writes then run one after another in the batch's transaction).
+    /// </summary>
+    public virtual WriteStatement? StateWriteStatement(StateWrite write) => null;
+
     /// <summary>Starts the write transaction of a commit batch (SQLite takes the write lock up front).</summary>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -26,13 +26,14 @@ public static class StateSql
         "WHERE state_name = @state_name AND grain_id = @grain_id AND version = @expected AND payload IS NOT NULL " +
         "RETURNING version";
 
-    public const string UpsertRecord =
-        "INSERT INTO trial_records (sweep_id, trial_id, grid_name, dataset, method, lambda, combo, seed, stage, state, attempts, " +
+    /// <summary>The columns a record upsert fills, in the order of its values.</summary>
+    public const string RecordColumns =
+        "sweep_id, trial_id, grid_name, dataset, method, lambda, combo, seed, stage, state, attempts, " +
         "silo, slot, holdout_accuracy, test_accuracy, wall_seconds, steps, finished_at, code_version, aftsweep_version, " +
-        "record_schema, record, revision, written_at) " +
-        "VALUES (@sweep_id, @trial_id, (SELECT grid_name FROM sweeps WHERE sweep_id = @sweep_id), @dataset, @method, @lambda, @combo, " +
-        "@seed, @stage, @state, @attempts, @silo, @slot, @holdout_accuracy, @test_accuracy, @wall_seconds, @steps, @finished_at, " +
-        "@code_version, @aftsweep_version, @record_schema, @record, 1, @now) " +
+        "record_schema, record, revision, written_at";
+
+    /// <summary>What an upsert does to a record that exists: replaced, its revision counted up.</summary>
+    public const string RecordConflict =
         "ON CONFLICT (sweep_id, trial_id) DO UPDATE SET grid_name = excluded.grid_name, dataset = excluded.dataset, " +
         "method = excluded.method, lambda = excluded.lambda, combo = excluded.combo, seed = excluded.seed, stage = excluded.stage, " +
         "state = excluded.state, attempts = excluded.attempts, silo = excluded.silo, slot = excluded.slot, " +
@@ -40,6 +41,12 @@ public static class StateSql
         "steps = excluded.steps, finished_at = excluded.finished_at, code_version = excluded.code_version, " +
         "aftsweep_version = excluded.aftsweep_version, record_schema = excluded.record_schema, record = excluded.record, " +
         "revision = trial_records.revision + 1, written_at = excluded.written_at";
+
+    public const string UpsertRecord =
+        "INSERT INTO trial_records (" + RecordColumns + ") " +
+        "VALUES (@sweep_id, @trial_id, (SELECT grid_name FROM sweeps WHERE sweep_id = @sweep_id), @dataset, @method, @lambda, @combo, " +
+        "@seed, @stage, @state, @attempts, @silo, @slot, @holdout_accuracy, @test_accuracy, @wall_seconds, @steps, @finished_at, " +
+        "@code_version, @aftsweep_version, @record_schema, @record, 1, @now) " + RecordConflict;
 
     public const string DeleteRecord = "DELETE FROM trial_records WHERE sweep_id = @sweep_id AND trial_id = @trial_id";
 

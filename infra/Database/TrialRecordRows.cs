@@ -1,62 +1,54 @@
-using System.Data.Common;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
 using AftSweep.Infra.Records;
 
 namespace AftSweep.Infra.Database;
 
-/// <summary>Writes trial records into the typed trial_records table: the columns a query needs, plus the whole record as JSON.</summary>
+/// <summary>
+/// Writes trial records into the typed trial_records table: the columns a query needs, plus the whole record as JSON.
+/// Rows are prepared (ids checked, JSON serialized) by the caller, before the write is queued: the group-commit writer,
+/// which every write of the process waits for, only binds and executes.
+/// </summary>
 public static class TrialRecordRows
 {
-    public static async ValueTask ApplyAsync(WriteContext context, RecordChanges changes)
+    /// <exception cref="ArgumentException">A sweep or trial id is not a valid id (checked before anything is queued).</exception>
+    public static PreparedRecordChanges Prepare(RecordChanges changes) => new(
+        changes.Upserts.Select(Row).ToList(),
+        changes.Deletes.Select(k => new RecordKey(RecordJson.CheckId(k.SweepId, "sweep id"), RecordJson.CheckId(k.TrialId, "trial id"))).ToList());
+
+    public static async ValueTask ApplyAsync(WriteContext context, PreparedRecordChanges changes)
     {
-        context.RecordChanges += changes.Upserts.Count + changes.Deletes.Count;
+        context.RecordChanges += changes.Rows.Count + changes.Deletes.Count;
         foreach (var key in changes.Deletes) await DeleteAsync(context, key).ConfigureAwait(false);
-        foreach (var record in changes.Upserts)
+        foreach (var row in changes.Rows)
         {
             var command = context.Command(StateSql.UpsertRecord);
-            Bind(command, record, context.Dialect, context.Now);
+            row.Bind(command, context.Dialect, context.Now);
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>True when a record was removed.</summary>
+    /// <summary>True when a record was removed; <paramref name="key"/> holds checked ids.</summary>
     public static async ValueTask<bool> DeleteAsync(WriteContext context, RecordKey key)
     {
         var command = context.Command(StateSql.DeleteRecord);
-        SqlDialect.Add(command, "sweep_id", RecordJson.CheckId(key.SweepId, "sweep id"));
-        SqlDialect.Add(command, "trial_id", RecordJson.CheckId(key.TrialId, "trial id"));
+        SqlDialect.Add(command, "sweep_id", key.SweepId);
+        SqlDialect.Add(command, "trial_id", key.TrialId);
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
     }
 
-    public static void Bind(DbCommand command, TrialRecord record, SqlDialect dialect, DateTimeOffset now)
+    public static RecordRow Row(TrialRecord record)
     {
         var spec = record.Spec;
         var result = record.Result;
         var (silo, slot) = SplitWorker(record.Worker);
         var onTest = result is not null && string.Equals(result.EvaluatedOn, "test", StringComparison.Ordinal);
-        SqlDialect.Add(command, "sweep_id", RecordJson.CheckId(record.SweepId, "sweep id"));
-        SqlDialect.Add(command, "trial_id", RecordJson.CheckId(spec.Id, "trial id"));
-        SqlDialect.Add(command, "dataset", spec.Dataset.Name);
-        SqlDialect.Add(command, "method", spec.Method.NameOf());
-        SqlDialect.Add(command, "lambda", spec.Lambda);
-        SqlDialect.Add(command, "combo", spec.ComboKey);
-        SqlDialect.Add(command, "seed", spec.Seed);
-        SqlDialect.Add(command, "stage", StageName(spec.Stage));
-        SqlDialect.Add(command, "state", StateName(record.Status));
-        SqlDialect.Add(command, "attempts", record.Attempts);
-        SqlDialect.Add(command, "silo", silo);
-        SqlDialect.Add(command, "slot", slot);
-        SqlDialect.Add(command, "holdout_accuracy", result is not null && !onTest ? result.Accuracy : null);
-        SqlDialect.Add(command, "test_accuracy", onTest ? result!.Accuracy : null);
-        SqlDialect.Add(command, "wall_seconds", result?.WallSeconds);
-        SqlDialect.Add(command, "steps", result?.Steps);
-        SqlDialect.Add(command, "finished_at", record.FinishedAt is { } at ? dialect.Timestamp(at) : null);
-        SqlDialect.Add(command, "code_version", result?.Versions.GetValueOrDefault("trials"));
-        SqlDialect.Add(command, "aftsweep_version", result?.Versions.GetValueOrDefault("aftsweep"));
-        SqlDialect.Add(command, "record_schema", record.Schema);
-        dialect.AddJson(command, "record", RecordJson.SerializeCompact(record));
-        SqlDialect.Add(command, "now", dialect.Timestamp(now));
+        return new RecordRow(
+            RecordJson.CheckId(record.SweepId, "sweep id"), RecordJson.CheckId(spec.Id, "trial id"), spec.Dataset.Name, spec.Method.NameOf(),
+            spec.Lambda, spec.ComboKey, spec.Seed, StageName(spec.Stage), StateName(record.Status), record.Attempts, silo, slot,
+            result is not null && !onTest ? result.Accuracy : null, onTest ? result!.Accuracy : null, result?.WallSeconds, result?.Steps,
+            record.FinishedAt, result?.Versions.GetValueOrDefault("trials"), result?.Versions.GetValueOrDefault("aftsweep"), record.Schema,
+            RecordJson.SerializeCompact(record));
     }
 
     /// <summary>Workers are named "silo/slot" (WorkerSlot); anything else is a silo name alone.</summary>
@@ -75,4 +67,43 @@ public static class TrialRecordRows
     };
 
     public static string StateName(TrialStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>Record changes ready for the writer: rows to upsert and (checked) keys to delete.</summary>
+public sealed record PreparedRecordChanges(IReadOnlyList<RecordRow> Rows, IReadOnlyList<RecordKey> Deletes)
+{
+    public bool IsEmpty => Rows.Count == 0 && Deletes.Count == 0;
+}
+
+/// <summary>One trial_records row: the typed columns and the record's JSON.</summary>
+public sealed record RecordRow(
+    string SweepId, string TrialId, string Dataset, string Method, double? Lambda, string Combo, int Seed, string Stage, string State,
+    int Attempts, string? Silo, string? Slot, double? HoldoutAccuracy, double? TestAccuracy, double? WallSeconds, int? Steps,
+    DateTimeOffset? FinishedAt, string? CodeVersion, string? AftSweepVersion, int RecordSchema, string Json)
+{
+    public void Bind(System.Data.Common.DbCommand command, SqlDialect dialect, DateTimeOffset now)
+    {
+        SqlDialect.Add(command, "sweep_id", SweepId);
+        SqlDialect.Add(command, "trial_id", TrialId);
+        SqlDialect.Add(command, "dataset", Dataset);
+        SqlDialect.Add(command, "method", Method);
+        SqlDialect.Add(command, "lambda", Lambda);
+        SqlDialect.Add(command, "combo", Combo);
+        SqlDialect.Add(command, "seed", Seed);
+        SqlDialect.Add(command, "stage", Stage);
+        SqlDialect.Add(command, "state", State);
+        SqlDialect.Add(command, "attempts", Attempts);
+        SqlDialect.Add(command, "silo", Silo);
+        SqlDialect.Add(command, "slot", Slot);
+        SqlDialect.Add(command, "holdout_accuracy", HoldoutAccuracy);
+        SqlDialect.Add(command, "test_accuracy", TestAccuracy);
+        SqlDialect.Add(command, "wall_seconds", WallSeconds);
+        SqlDialect.Add(command, "steps", Steps);
+        SqlDialect.Add(command, "finished_at", FinishedAt is { } at ? dialect.Timestamp(at) : null);
+        SqlDialect.Add(command, "code_version", CodeVersion);
+        SqlDialect.Add(command, "aftsweep_version", AftSweepVersion);
+        SqlDialect.Add(command, "record_schema", RecordSchema);
+        dialect.AddJson(command, "record", Json);
+        SqlDialect.Add(command, "now", dialect.Timestamp(now));
+    }
 }

@@ -74,7 +74,8 @@ public static class LegacyImport
             SqlDialect.Add(command, "submitted_at", dialect.Timestamp(now));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        await TrialRecordRows.ApplyAsync(context, RecordChanges.Write(records)).ConfigureAwait(false);
+        await TrialRecordRows.ApplyAsync(context, TrialRecordRows.Prepare(RecordChanges.Write(records))).ConfigureAwait(false);
+        await context.ReleaseAsync().ConfigureAwait(false);
 
         var report = new LegacyImportReport(legacy.Folder, database, states.Count, records.Count, records.Select(r => r.SweepId).Distinct().Count(), skipped, now);
         await using (var mark = connection.CreateCommand())

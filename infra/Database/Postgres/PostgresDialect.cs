@@ -10,6 +10,15 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Name => "PostgreSQL";
 
+    public override bool ReusesCommands => false;
+
+    /// <summary>Two: while one transaction waits for the server, the next batch is sent; more only split batches smaller.</summary>
+    public override int WriterLanes => 2;
+
+    public override bool PipelinesStatements => true;
+
+    public override WriteStatement? StateWriteStatement(StateWrite write) => PostgresStateStatements.For(write);
+
     public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 

@@ -33,6 +33,11 @@ public sealed partial class PostgresStateDatabase : StateDatabase
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "aftsweep";
+        // The same few statements run thousands of times: let Npgsql prepare them on each connection (parsed and
+        // planned once), unless the connection string says otherwise.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        // Sessions set no state of their own: a pooled connection needs no reset each time it is handed out again.
+        builder.NoResetOnClose = true;
         _description = Describe(builder);
         _source = NpgsqlDataSource.Create(builder);
         _logger = logger;

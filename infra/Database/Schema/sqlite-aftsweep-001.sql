@@ -10,7 +10,7 @@ CREATE TABLE grain_state (
     payload     TEXT,               -- the state as JSON; NULL once cleared
     updated_at  TEXT    NOT NULL,   -- UTC, 'YYYY-MM-DD HH:MM:SS.SSS'
     PRIMARY KEY (state_name, grain_id)
-) WITHOUT ROWID;
+);
 
 -- Every sweep submitted: what fills the records' grid_name.
 CREATE TABLE sweeps (
@@ -19,7 +19,7 @@ CREATE TABLE sweeps (
     dataset      TEXT    NOT NULL,
     trials       INTEGER NOT NULL,
     submitted_at TEXT    NOT NULL
-) WITHOUT ROWID;
+);
 
 -- One row per (sweep, finished trial): the typed columns for queries, and the whole versioned record as JSON.
 -- A record and its trial's state transition are committed in one transaction.
@@ -49,10 +49,10 @@ CREATE TABLE trial_records (
     revision          INTEGER NOT NULL,   -- 1 when written, +1 each time the same record is written again
     written_at        TEXT    NOT NULL,
     PRIMARY KEY (sweep_id, trial_id)
-) WITHOUT ROWID;
+);
 
-CREATE INDEX trial_records_by_trial ON trial_records (trial_id);
-CREATE INDEX trial_records_by_cell ON trial_records (sweep_id, method, combo, stage);
+-- No secondary indexes: every read the tool makes goes by (sweep_id, trial_id) or sweep_id, and each index would cost
+-- every commit another B-tree write. Add your own for other queries (CREATE INDEX IF NOT EXISTS ...).
 
 -- Stage 1: each lambda's mean holdout accuracy over its finished selection seeds, per sweep and cell.
 CREATE VIEW lambda_scores AS

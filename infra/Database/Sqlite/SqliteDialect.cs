@@ -13,6 +13,13 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string Name => "SQLite";
 
+    public override bool ReusesCommands => true;
+
+    /// <summary>SQLite has one writer per database: a second transaction would only wait for the first's lock.</summary>
+    public override int WriterLanes => 1;
+
+    public override bool PipelinesStatements => false;
+
     public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         // BEGIN IMMEDIATE: the write lock is taken before the first statement, so two processes never both hold a read
         // snapshot they then fail to upgrade (SQLITE_BUSY mid-transaction); a busy lock is waited for (busy timeout).

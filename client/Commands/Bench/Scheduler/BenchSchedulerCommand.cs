@@ -118,6 +118,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         }, cancellationToken);
 
         var plan = SchedulerBenchPlan.Build(settings.Trials, Guid.NewGuid().ToString("N"));
+        using var commits = new CommitBatchRecorder();
         var load = LoadAverage();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -136,7 +137,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
             settings.Trials, settings.Silos, settings.Slots, seconds, settings.Trials / seconds, p50, p99,
             acceptedCount, other, status.Trials.Succeeded, status.Cells.Count(c => c.Choice is not null),
             status.Phase == SweepPhase.Completed && status.Trials.Succeeded == settings.Trials, cpuMs, load, settings.Fsync, latencies.Phases(),
-            postgres is null ? "sqlite" : "postgres");
+            postgres is null ? "sqlite" : "postgres", commits.Summary());
     }
 
     /// <summary>The 1-minute load average when the run started (Linux), so numbers from a busy machine are read as such.</summary>
@@ -156,7 +157,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
 public sealed record BenchSchedulerResult(
     int Trials, int Silos, int SlotsPerSilo, double Seconds, double TrialsPerSecond, double LeaseToCommitP50Ms, double LeaseToCommitP99Ms,
     int AcceptedCommits, int OtherCommits, int Succeeded, int CellsDecided, bool Completed, double CpuMsPerTrial, double LoadAverage, bool Fsync,
-    LatencyPhases MeanPhases, string State)
+    LatencyPhases MeanPhases, string State, CommitBatches Database)
 {
     public string ToText() => string.Create(CultureInfo.InvariantCulture,
         $"""
@@ -165,6 +166,7 @@ public sealed record BenchSchedulerResult(
           throughput      {TrialsPerSecond:0} trials/s
           lease->commit   p50 {LeaseToCommitP50Ms:0.00} ms, p99 {LeaseToCommitP99Ms:0.00} ms
             mean by phase {MeanPhases.TotalMs:0.00} ms = heartbeat {MeanPhases.HeartbeatMs:0.00} + queued in batch {MeanPhases.QueuedMs:0.00} + execute {MeanPhases.ExecuteMs:0.00} + held for batch {MeanPhases.HeldMs:0.00} + commit call {MeanPhases.CommitMs:0.00}
+          database        {Database.Commits} commits carried {Database.Writes} writes ({Database.WritesPerCommit:0.0} per commit), {Database.CommitMs:0.00} ms each; writer busy {Database.WriterSeconds:0.00} s
           cpu             {CpuMsPerTrial:0.000} ms per trial (all silos, this process); load average {LoadAverage:0.00} at start
           commits         {AcceptedCommits} accepted, {OtherCommits} other; {Succeeded} succeeded; {CellsDecided} cells chose a lambda
           completed       {(Completed ? "yes" : "NO")}

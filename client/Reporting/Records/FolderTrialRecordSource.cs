@@ -22,6 +22,7 @@ public sealed class FolderTrialRecordSource : ITrialRecordSource
             throw new ReportInputException(
                 $"'{target}' is not a folder of trial records (expected a folder of <trial>.json files written by the sweep)");
         }
+        if (await StateFolderRecordsAsync(target, cancellationToken).ConfigureAwait(false) is { } kept) return OneSweep(target, kept);
 
         var files = Directory.EnumerateFiles(target, "*.json", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
@@ -58,6 +59,18 @@ public sealed class FolderTrialRecordSource : ITrialRecordSource
         }
         var records = byFolderAndTrial.OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
         return OneSweep(target, records);
+    }
+
+    /// <summary>
+    /// A state folder's records (its aftsweep.db; or, written by an earlier AftSweep and not opened since, its records/
+    /// journals, read without importing anything); null when the folder is not a state folder.
+    /// </summary>
+    private static async Task<IReadOnlyList<TrialRecord>?> StateFolderRecordsAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(folder, SqliteStateDatabase.FileName)))
+            return await DatabaseRecordStore.ReadStateFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        var legacy = new LegacyStateFolder(folder);
+        return Directory.Exists(legacy.GrainsFolder) && Directory.Exists(legacy.RecordsFolder) ? legacy.Records() : null;
     }
 
     private static IReadOnlyList<TrialRecord> OneSweep(string target, IReadOnlyList<TrialRecord> records)

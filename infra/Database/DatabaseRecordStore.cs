@@ -23,14 +23,11 @@ public sealed class DatabaseRecordStore(StateDatabase database) : IRecordStore
         });
     }
 
-    /// <summary>The changes ride on the state write: <see cref="DatabaseGrainStorage"/> commits them in its transaction.</summary>
-    public Task WriteWithStateAsync(RecordChanges changes, Func<Task> writeState)
-    {
-        // Ids are checked before anything is written (the storage prepares the rows again, on its side).
-        _ = TrialRecordRows.Prepare(changes with { Upserts = [] });
-        foreach (var record in changes.Upserts) _ = (RecordJson.CheckId(record.SweepId, "sweep id"), RecordJson.CheckId(record.Spec.Id, "trial id"));
-        return RecordsWithState.Attach(changes, writeState);
-    }
+    /// <summary>
+    /// The changes ride on the state write: <see cref="DatabaseGrainStorage"/> takes them, checks their ids and prepares
+    /// their rows before it queues the write, and commits them in the write's transaction.
+    /// </summary>
+    public Task WriteWithStateAsync(RecordChanges changes, Func<Task> writeState) => RecordsWithState.Attach(changes, writeState);
 
     public async Task<TrialRecord?> ReadAsync(string sweepId, string trialId, CancellationToken cancellationToken = default)
     {

@@ -70,10 +70,7 @@ public static class TrialRecordRows
 }
 
 /// <summary>Record changes ready for the writer: rows to upsert and (checked) keys to delete.</summary>
-public sealed record PreparedRecordChanges(IReadOnlyList<RecordRow> Rows, IReadOnlyList<RecordKey> Deletes)
-{
-    public bool IsEmpty => Rows.Count == 0 && Deletes.Count == 0;
-}
+public sealed record PreparedRecordChanges(IReadOnlyList<RecordRow> Rows, IReadOnlyList<RecordKey> Deletes);
 
 /// <summary>One trial_records row: the typed columns and the record's JSON.</summary>
 public sealed record RecordRow(

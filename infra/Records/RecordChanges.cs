@@ -5,8 +5,6 @@ namespace AftSweep.Infra.Records;
 /// <summary>What one trial transition does to the records: records written (or replaced) and records removed.</summary>
 public sealed record RecordChanges
 {
-    public static readonly RecordChanges None = new();
-
     public IReadOnlyList<TrialRecord> Upserts { get; init; } = [];
 
     /// <summary>(sweep id, trial id) of records to remove (a failed trial retried).</summary>

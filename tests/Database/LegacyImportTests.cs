@@ -100,6 +100,24 @@ public sealed class LegacyImportTests
     }
 
     [Fact]
+    public async Task DbInit_OnLegacyFolder_ImportsAndSaysSo_ThenHasNothingToDo()
+    {
+        using var temp = new TempDirectory("aftsweep-legacy-");
+        var state = CopyFixtureState(temp);
+
+        var first = await CliRun.InvokeAsync("db", "init", "--state", state);
+        var second = await CliRun.InvokeAsync("db", "init", "--state", state);
+
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.ToString());
+        Assert.Contains("imported the state folder", first.Out);
+        Assert.Contains("13 grain states, 6 records of 1 sweep(s)", first.Out);
+        Assert.Contains("aftsweep.db: created", first.Out);
+        Assert.True(second.ExitCode == ExitCodes.Ok, second.ToString());
+        Assert.DoesNotContain("imported", second.Out);
+        Assert.Contains("aftsweep.db: schema current", second.Out);
+    }
+
+    [Fact]
     public void SegmentFile_TornTailTombstoneAndVersions_LatestIntactFrameWins()
     {
         using var temp = new TempDirectory("aftsweep-legacy-");

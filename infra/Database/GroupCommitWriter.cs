@@ -119,35 +119,9 @@ public sealed partial class GroupCommitWriter(
         try
         {
             var connection = await ConnectionAsync(lane).ConfigureAwait(false);
-            await using (var transaction = await dialect.BeginWriteAsync(connection, CancellationToken.None).ConfigureAwait(false))
-            {
-                var context = new WriteContext(connection, transaction, lane.Commands, dialect, time.GetUtcNow());
-                try
-                {
-                    for (var i = 0; i < batch.Count;)
-                    {
-                        var run = 0;
-                        while (i + run < batch.Count && batch[i + run] is StatementPending) run++;
-                        if (run > 1 && dialect.PipelinesStatements)
-                        {
-                            await ExecutePipelinedAsync(connection, transaction, context, batch, i, run, results).ConfigureAwait(false);
-                            i += run;
-                        }
-                        else
-                        {
-                            results[i] = await batch[i].ExecuteAsync(context).ConfigureAwait(false);
-                            i++;
-                        }
-                    }
-                    recordChanges = context.RecordChanges;
-                    Faults?.BeforeCommit(batch.Count, recordChanges);
-                    await transaction.CommitAsync().ConfigureAwait(false);
-                }
-                finally
-                {
-                    await context.ReleaseAsync().ConfigureAwait(false);
-                }
-            }
+            recordChanges = dialect.PipelinesStatements && batch.TrueForAll(p => p is StatementPending)
+                ? await CommitPipelinedAsync(connection, batch, results).ConfigureAwait(false)
+                : await CommitInTransactionAsync(connection, lane, batch, results).ConfigureAwait(false);
             Faults?.AfterCommit(batch.Count, recordChanges);
         }
         catch (Exception e)
@@ -167,6 +141,76 @@ public sealed partial class GroupCommitWriter(
         }
         DatabaseMetrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
+    }
+
+    /// <summary>The batch's writes one after another in an explicit transaction (pipelining consecutive statements where it can).</summary>
+    private async Task<int> CommitInTransactionAsync(DbConnection connection, Lane lane, List<Pending> batch, object?[] results)
+    {
+        await using (var transaction = await dialect.BeginWriteAsync(connection, CancellationToken.None).ConfigureAwait(false))
+        {
+            var context = new WriteContext(connection, transaction, lane.Commands, dialect, time.GetUtcNow());
+            try
+            {
+                for (var i = 0; i < batch.Count;)
+                {
+                    var run = 0;
+                    while (i + run < batch.Count && batch[i + run] is StatementPending) run++;
+                    if (run > 1 && dialect.PipelinesStatements)
+                    {
+                        await ExecutePipelinedAsync(connection, transaction, context, batch, i, run, results).ConfigureAwait(false);
+                        i += run;
+                    }
+                    else
+                    {
+                        results[i] = await batch[i].ExecuteAsync(context).ConfigureAwait(false);
+                        i++;
+                    }
+                }
+                Faults?.BeforeCommit(batch.Count, context.RecordChanges);
+                await transaction.CommitAsync().ConfigureAwait(false);
+                return context.RecordChanges;
+            }
+            finally
+            {
+                await context.ReleaseAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A batch of one-statement writes as one round trip: the statements go without BEGIN and COMMIT, and the server runs
+    /// everything up to the batch's end as one implicit transaction (all or nothing), committed before it answers that
+    /// the batch is done; the reader is read to that end before anything is acknowledged. From this process's side the
+    /// commit has two instants only, before the batch leaves (nothing of it can be committed) and after the answer (all
+    /// of it is): where the crash tests' faults fire.
+    /// </summary>
+    private async Task<int> CommitPipelinedAsync(DbConnection connection, List<Pending> batch, object?[] results)
+    {
+        var context = new WriteContext(connection, null, [], dialect, time.GetUtcNow());
+        await using var pipeline = connection.CreateBatch();
+        foreach (var pending in batch)
+        {
+            var statement = ((StatementPending)pending).Statement;
+            var command = pipeline.CreateBatchCommand();
+            command.CommandText = statement.Sql;
+            statement.Bind(command.Parameters, context.Now);
+            pipeline.BatchCommands.Add(command);
+            context.RecordChanges += statement.RecordChanges;
+        }
+        Faults?.BeforeCommit(batch.Count, context.RecordChanges);
+        await using (var reader = await pipeline.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = await ((StatementPending)batch[i]).ReadAsync(reader).ConfigureAwait(false);
+                await reader.NextResultAsync().ConfigureAwait(false);
+            }
+            while (await reader.NextResultAsync().ConfigureAwait(false))
+            {
+                // Nothing more is expected; reading to the end is what waits for the commit.
+            }
+        }
+        return context.RecordChanges;
     }
 
     /// <summary>The statements of <paramref name="count"/> consecutive writes in one round trip, their result sets read in order.</summary>

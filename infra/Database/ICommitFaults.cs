@@ -1,8 +1,9 @@
 namespace AftSweep.Infra.Database;
 
 /// <summary>
-/// Fault injection at the two instants that matter for crash consistency: with a batch's statements executed but not
-/// committed, and committed but not yet acknowledged to any writer. The crash tests kill the silo process right
+/// Fault injection at the two instants that matter for crash consistency: before a batch is committed (its statements
+/// run in an open transaction; or, pipelined to a server as one implicit transaction, not yet sent), and committed but
+/// not yet acknowledged to any writer. The crash tests kill the silo process right
 /// there (see <see cref="KillProcessAtCommit"/>); production silos have none.
 /// </summary>
 public interface ICommitFaults

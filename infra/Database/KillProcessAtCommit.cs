@@ -5,7 +5,10 @@ namespace AftSweep.Infra.Database;
 /// <summary>Where in a commit <see cref="KillProcessAtCommit"/> kills the process.</summary>
 public enum CommitPoint
 {
-    /// <summary>The batch's statements ran, its transaction is not committed: nothing of it may survive.</summary>
+    /// <summary>
+    /// The commit has not happened: SQLite, the batch's statements ran in its open transaction; PostgreSQL, the batch
+    /// (one implicit transaction, one round trip) has not left the process. Nothing of it may survive.
+    /// </summary>
     BeforeCommit = 1,
     /// <summary>The transaction committed, no writer was told: all of it must survive, and be treated as done.</summary>
     AfterCommit = 2,

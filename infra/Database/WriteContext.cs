@@ -6,11 +6,11 @@ namespace AftSweep.Infra.Database;
 public sealed class WriteContext
 {
     private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
+    private readonly DbTransaction? _transaction;
     private readonly Dictionary<string, DbCommand> _commands;
     private readonly List<DbCommand> _disposables = [];
 
-    internal WriteContext(DbConnection connection, DbTransaction transaction, Dictionary<string, DbCommand> commands, SqlDialect dialect, DateTimeOffset now)
+    internal WriteContext(DbConnection connection, DbTransaction? transaction, Dictionary<string, DbCommand> commands, SqlDialect dialect, DateTimeOffset now)
     {
         _connection = connection;
         _transaction = transaction;

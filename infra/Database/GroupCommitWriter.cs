@@ -36,6 +36,23 @@ public sealed partial class GroupCommitWriter(
     public Task<T> WriteAsync<T>(string key, Func<WriteContext, ValueTask<T>> write)
     {
         var pending = new Pending<T>(key, write);
+        Enqueue(pending);
+        return pending.Task;
+    }
+
+    /// <summary>
+    /// Queues a one-statement write; <paramref name="read"/> turns its result set into the result. Consecutive such writes
+    /// of a batch share one round trip where the dialect pipelines statements.
+    /// </summary>
+    public Task<T> WriteAsync<T>(string key, WriteStatement statement, Func<DbDataReader, ValueTask<T>> read)
+    {
+        var pending = new StatementPending<T>(key, statement, read);
+        Enqueue(pending);
+        return pending.Task;
+    }
+
+    private void Enqueue(Pending pending)
+    {
         Lane? start = null;
         lock (_gate)
         {
@@ -53,33 +70,6 @@ public sealed partial class GroupCommitWriter(
             }
         }
         if (start is not null) start.Loop = Task.Run(() => RunAsync(start));
-        return pending.Task;
-    }
-
-    /// <summary>
-    /// Queues a one-statement write; <paramref name="read"/> turns its result set into the result. Consecutive such writes
-    /// of a batch share one round trip where the dialect pipelines statements.
-    /// </summary>
-    public Task<T> WriteAsync<T>(string key, WriteStatement statement, Func<DbDataReader, ValueTask<T>> read)
-    {
-        var pending = new StatementPending<T>(key, statement, read);
-        Lane? start = null;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pending.Add(pending);
-            if (_running < dialect.WriterLanes)
-            {
-                if (!_idle.TryPop(out start))
-                {
-                    start = new Lane();
-                    _lanes.Add(start);
-                }
-                _running++;
-            }
-        }
-        if (start is not null) start.Loop = Task.Run(() => RunAsync(start));
-        return pending.Task;
     }
 
     private async Task RunAsync(Lane lane)

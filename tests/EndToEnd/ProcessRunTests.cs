@@ -45,7 +45,7 @@ public sealed class ProcessRunTests
         using var temp = new TempDirectory();
         var grid = TinyGrids.Write(temp.Path, "e2e-interrupt",
             teachers: new { n4 = "noise:4" }, combos: new[] { new[] { "n4" } },
-            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 200);
+            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 800);
         var state = temp.Sub("state");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);

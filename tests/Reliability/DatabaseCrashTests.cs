@@ -30,7 +30,7 @@ public sealed class DatabaseCrashTests(PostgresServer server, ITestOutputHelper 
     private static string Grid(string folder, string name) => TinyGrids.Write(folder, name,
         teachers: new { noise = "noise:64" }, combos: new[] { new[] { "noise" } },
         methods: new Dictionary<string, object> { ["stl"] = new { }, ["kd"] = new { lambdas = new[] { 1.0 } } },
-        seeds: [0, 1, 2, 3, 4], steps: 150);
+        seeds: [0, 1, 2, 3, 4], steps: 300);
 
     [Fact]
     public async Task Sqlite_KillMidCommitAndMidTrial_EveryTrialRecordedOnceAndConsistent()
@@ -97,20 +97,8 @@ public sealed class DatabaseCrashTests(PostgresServer server, ITestOutputHelper 
         {
             Assert.True(clock.Elapsed < SweepLimit, $"not every crash happened within {SweepLimit.TotalSeconds} s (seen: {string.Join(", ", seen)})\n{cluster.Output(working[0])}");
             Assert.True(cluster.RecordCount(sweepId) < total, $"the sweep finished before every crash happened (seen: {string.Join(", ", seen)})");
-            var died = working.FirstOrDefault(s => cluster.HasDied(s), -1);
-            if (died >= 0)
-            {
-                var output = cluster.Output(died);
-                var point = output.Contains("at BeforeCommit", StringComparison.Ordinal) ? "BeforeCommit" : output.Contains("at AfterCommit", StringComparison.Ordinal) ? "AfterCommit" : null;
-                Assert.True(point is not null, $"silo {died} died without the fault injection killing it\n{output}");
-                seen.Add(point);
-                // Whatever the crash interrupted, a record and its trial's finished state are both there or both missing.
-                Assert.Equal(0, cluster.TrialsWhoseStateAndRecordDisagree(sweepId));
-                log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: silo {died} killed itself at {point}; {cluster.RecordCount(sweepId)}/{total} records, states agree");
-                cluster.Forget(died);
-                await cluster.StartAsync(died, Next());
-            }
-            else if (!seen.Contains("mid trial") && cluster.RecordCount(sweepId) >= 1)
+            // Mid trial first, as soon as a record is in: the sweep must not finish before it happened.
+            if (!seen.Contains("mid trial") && cluster.RecordCount(sweepId) >= 1 && working.Any(w => !cluster.HasDied(w)))
             {
                 // Mid trial: SIGKILL while the slots train the trials after the first one.
                 await Task.Delay(200);
@@ -121,6 +109,18 @@ public sealed class DatabaseCrashTests(PostgresServer server, ITestOutputHelper 
                 Assert.Equal(0, cluster.TrialsWhoseStateAndRecordDisagree(sweepId));
                 log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: killed silo {victim} mid trial at {cluster.RecordCount(sweepId)}/{total} records, states agree");
                 await cluster.StartAsync(victim, Next());
+            }
+            else if (working.FirstOrDefault(s => cluster.HasDied(s), -1) is var died && died >= 0)
+            {
+                var output = cluster.Output(died);
+                var point = output.Contains("at BeforeCommit", StringComparison.Ordinal) ? "BeforeCommit" : output.Contains("at AfterCommit", StringComparison.Ordinal) ? "AfterCommit" : null;
+                Assert.True(point is not null, $"silo {died} died without the fault injection killing it\n{output}");
+                seen.Add(point);
+                // Whatever the crash interrupted, a record and its trial's finished state are both there or both missing.
+                Assert.Equal(0, cluster.TrialsWhoseStateAndRecordDisagree(sweepId));
+                log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: silo {died} killed itself at {point}; {cluster.RecordCount(sweepId)}/{total} records, states agree");
+                cluster.Forget(died);
+                await cluster.StartAsync(died, Next());
             }
             else
             {

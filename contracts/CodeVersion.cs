@@ -6,6 +6,7 @@ namespace AftSweep.Contracts;
 /// </summary>
 public static class CodeVersion
 {
-    public const string Trials = "aft-trials-1";
+    /// <summary>2: linear-probe is a logistic regression fitted to convergence by L-BFGS (was: the trial's step budget).</summary>
+    public const string Trials = "aft-trials-2";
     public const string Extractor = "aft-features-1";
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Writes docs/results.md from the outputs `experiments/run.sh` left in its work folder.
+"""Writes docs/results.md and docs/results.json from the outputs `experiments/run.sh` left in its work folder.
 
-Every number here comes from the tool's own results.json / results.md and figures (aftsweep run writes them); this
-script only lays them side by side and checks them against the paper's three claims. It never edits a number.
+Every number comes from the tool's own results.json (schema 2) / results.md and figures (aftsweep run writes them);
+this script lays them side by side and checks them against the paper's claims. It states a finding only where a
+paired 95% interval over seeds excludes 0 ("not resolved" otherwise) and never compares methods by a single standard
+error. It works for any set of grids and any number of seeds: what it compares is read from each grid's file (its
+teachers, noise teachers included) and the tool's tables, not from grid names.
 Standard library only, so it runs wherever the .NET SDK's machine has a python3.
 """
 import argparse
@@ -16,47 +19,75 @@ import shutil
 import statistics
 from datetime import datetime, timezone
 
-CLAIM_DATASETS = ["text-sst2", "text-rte", "image-cifar10"]
-LP_DATASETS = ["text-sst2", "text-rte"]
-ROBUSTNESS = "robustness-cifar10-noise"
-ABLATIONS = ["ablation-sst2", "ablation-cifar10"]
+REPORT_SCHEMA = 1
+RESULTS_SCHEMA = 2  # the tool's results.json schema this script reads
+ABLATION_MEANS = {
+    "aft-identity": "the learned rho (aft-identity freezes rho at 0.5)",
+    "aft-dense": "a per-feature rho rather than a dense learned map",
+    "aft-rbf": "the linear kernel rather than an RBF kernel",
+    "aft-nokernel": "the kernel (aft-nokernel matches features directly)",
+    "aft-bilevel": "joint rather than bilevel updates of rho",
+}
 
 
 def main():
     args = parse_args()
     runs = read_runs(os.path.join(args.work, "runs.tsv"), [n for n in args.grids.split(",") if n])
-    results = {}
+    results, grids = {}, {}
     for run in runs:
         path = os.path.join(args.work, "out", run["name"], "results.json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
-                results[run["name"]] = json.load(f)
+                result = json.load(f)
+            if result.get("schema", 1) < RESULTS_SCHEMA:
+                raise SystemExit(f"{path}: results schema {result.get('schema')} has no paired comparisons; "
+                                 f"rebuild the tool and re-run (this script reads schema {RESULTS_SCHEMA})")
+            results[run["name"]] = result
+        grid = grid_file(args, run["name"])
+        if grid is not None:
+            grids[run["name"]] = grid
 
     doc_dir = os.path.dirname(os.path.abspath(args.doc))
     figures_dir = os.path.join(doc_dir, "results")
     os.makedirs(figures_dir, exist_ok=True)
 
+    claims = Claims()
     out = []
     out += header(args, runs)
-    out += findings(results)
+    out += findings(results, grids, claims)
     out += runs_table(args, runs)
     for run in runs:
         out += experiment_section(args, run, results.get(run["name"]), figures_dir, doc_dir)
 
-    tmp = args.doc + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write("\n".join(out).rstrip() + "\n")
-    os.replace(tmp, args.doc)
+    write_atomically(args.doc, "\n".join(out).rstrip() + "\n")
+    json_path = os.path.splitext(args.doc)[0] + ".json"
+    write_atomically(json_path, json.dumps(machine_readable(args, runs, results, claims), indent=2) + "\n")
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--work", required=True)
-    p.add_argument("--doc", required=True)
+    p.add_argument("--doc", required=True, help="the Markdown file to write; the JSON goes next to it (.json)")
     p.add_argument("--root", required=True)
     p.add_argument("--grids", default="", help="comma-separated grid names in report order (default: all that ran)")
     p.add_argument("--mini", action="store_true")
     return p.parse_args()
+
+
+def write_atomically(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def grid_file(args, name):
+    """The grid as it ran: --mini runs a shrunk copy in <work>/grids, a full run the committed grid."""
+    path = os.path.join(args.work, "grids", f"{name}.json") if args.mini else os.path.join(args.root, "experiments", f"{name}.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def read_runs(path, names):
@@ -86,7 +117,7 @@ def header(args, runs):
     total = sum(int(r["seconds"]) for r in runs)
     lines = ["# Results: the AFT paper's findings at CPU scale", ""]
     if args.mini:
-        lines += ["**Miniature run** (`experiments/run.sh --mini`: 1 seed, 1 lambda, 4 steps, 48 rows per split). "
+        lines += ["**Miniature run** (`experiments/run.sh --mini`: 2 seeds, 1 lambda, 4 steps, 48 rows per split). "
                   "It checks the script and the tool end to end; its numbers mean nothing.", ""]
     lines += [
         "Generated by `experiments/run.sh` from the tool's own outputs: every table below is the `results.md` that "
@@ -100,17 +131,18 @@ def header(args, runs):
         "shared between grids through one state folder)",
         "",
         "Scale: these are CPU-scale versions of the paper's experiments (the paper trains for thousands of steps on "
-        "GPUs on full datasets). Each grid below states its data limits, steps and lambda grid. With few steps and "
-        "small subsets, from-scratch text models stay near chance; the comparison between methods is the point, not "
-        "the absolute accuracy.",
+        "GPUs on full datasets). Each grid below states its data limits, steps, lambda grid and seeds.",
         "",
-        "Lambda scale: AFT's R is computed on row-normalised features, so its gradient with respect to the features "
-        "grows as their spread across the batch shrinks. A randomly initialised cnn-small has features that barely vary "
-        "between images, and at lambda >= 1 the kernel term swamps cross-entropy for the whole 124-step budget: "
-        "cross-entropy stays at ln 10 and holdout accuracy falls to 5% (the chosen-lambda tables show it for aft, "
-        "aft-identity and aft-bilevel). Lambda 0.1 and 0.01 train like stl. Every AFT grid therefore offers 0.1, like "
-        "the baselines' grids; the paper's downstream models are pre-trained, with feature spreads where lambda 1-100 "
-        "is the useful range.",
+        "How to read the findings: methods of one seed share their initialisation seed and data order, so every "
+        "comparison is paired by seed: the mean over seeds of the per-seed difference, with a 95% Student-t interval "
+        "over seeds. A finding is stated only where that interval excludes 0; everything else is \"not resolved\", "
+        "whatever the sign of the mean. With one seed there is no interval, so nothing is resolved. Bold and daggers "
+        "in the per-grid tables only mark the best mean and its one-SE neighbourhood; they are not findings. A lambda "
+        "chosen at an end of its grid is listed (widen the grid), with the holdout size it was chosen on.",
+        "",
+        "The same numbers, machine-readable, are in the `.json` file next to this one (per grid, method and combo: "
+        "mean, SE, n, chosen lambda, edge flag, holdout size; every paired comparison with its interval; the linear "
+        "probe's accuracy per combo; the claims below).",
         "",
     ]
     return lines
@@ -162,131 +194,265 @@ def duration(seconds):
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m{seconds % 60:02d}s" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
 
 
-# ---------------------------------------------------------------- findings
-
-def cells(result):
-    """{(method, combo): cell} over the first dataset of a results.json."""
-    dataset = result["datasets"][0]
-    table = {}
-    for section in ("main", "ablation"):
-        if dataset.get(section):
-            for row in dataset[section]["rows"]:
-                for cell in row["cells"]:
-                    table[(cell["method"], cell["combo"])] = cell
-    return dataset, table
 
 
-def mean_of(table, method, combos):
-    values = [table[(method, c)]["mean"] for c in combos if (method, c) in table and table[(method, c)]["mean"] is not None]
-    return statistics.fmean(values) if values else None
+# ---------------------------------------------------------------- statistics
+
+def t_quantile(df, p=0.975):
+    """Student t quantile by bisection on the CDF (regularised incomplete beta); matches MathNet's StudentT.InvCDF,
+    which the tool uses, to 1e-9 (checked by tests/Experiments)."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be at least 1, got {df}")
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
-def mean_se(table, method, combos):
-    values = [table[(method, c)]["standardError"] for c in combos
-              if (method, c) in table and table[(method, c)].get("standardErrorDefined") and table[(method, c)]["standardError"] is not None]
-    return statistics.fmean(values) if values else 0.0
+def t_cdf(t, df):
+    x = df / (df + t * t)
+    tail = 0.5 * incomplete_beta(df / 2, 0.5, x)
+    return 1 - tail if t >= 0 else tail
+
+
+def incomplete_beta(a, b, x):
+    """Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes, betacf)."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log(1 - x))
+    if x > (a + 1) / (a + b + 2):
+        return 1 - incomplete_beta(b, a, 1 - x)
+    tiny = 1e-300
+    c, d = 1.0, 1 - (a + b) * x / (a + 1)
+    d = 1 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 10000):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1 + numerator * d
+            d = 1 / (d if abs(d) > tiny else tiny)
+            c = 1 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1) < 1e-16:
+            break
+    return front * h / a
+
+
+def paired(seeds, differences):
+    """The tool's PairedDifference in Python: mean of per-seed differences and its 95% t-interval (none below 2)."""
+    n = len(differences)
+    result = {"n": n, "seeds": list(seeds), "meanDifference": None, "standardError": None,
+              "ciLow": None, "ciHigh": None, "intervalDefined": False, "resolved": False}
+    if n == 0:
+        return result
+    mean = statistics.fmean(differences)
+    result["meanDifference"] = mean
+    if n >= 2:
+        se = statistics.stdev(differences) / math.sqrt(n)
+        half = t_quantile(n - 1) * se
+        result.update(standardError=se, ciLow=mean - half, ciHigh=mean + half, intervalDefined=True,
+                      resolved=mean - half > 0 or mean + half < 0)
+    return result
+
+
+def points(value):
+    return "–" if value is None else f"{100 * value:+.1f}"
 
 
 def pct(value):
     return "–" if value is None else f"{100 * value:.1f}"
 
 
-def findings(results):
+def difference_text(d, ahead="ahead", behind="behind", subject="aft"):
+    """'+2.1 [+0.4, +3.8], n=5: **aft ahead**' / '+0.3 [-1.2, +1.8], n=5: not resolved' / '+0.3, n=1: not resolved (no interval)'."""
+    if d is None or d["n"] == 0:
+        return "–"
+    if not d["intervalDefined"]:
+        return f"{points(d['meanDifference'])}, n={d['n']}: not resolved (no interval)"
+    text = f"{points(d['meanDifference'])} [{points(d['ciLow'])}, {points(d['ciHigh'])}], n={d['n']}"
+    if d["resolved"]:
+        return f"{text}: **{subject} {ahead if d['meanDifference'] > 0 else behind}**"
+    return f"{text}: not resolved"
+
+
+def verdict(d):
+    if d is None or d["n"] == 0:
+        return "missing"
+    if not d["resolved"]:
+        return "not resolved"
+    return "ahead" if d["meanDifference"] > 0 else "behind"
+
+
+# ---------------------------------------------------------------- the tool's tables
+
+def datasets_of(result):
+    return result.get("datasets", [])
+
+
+def main_cells(dataset):
+    """{(method, combo): cell}; stl and scratch under every column, as the tool's table repeats them."""
+    table = {}
+    for row in dataset["main"]["rows"]:
+        for cell in row["cells"]:
+            if cell is not None:
+                table[(cell["method"], cell["combo"])] = cell
+    return table
+
+
+def seed_accuracies(cell):
+    return {s["seed"]: s["accuracy"] for s in cell.get("seeds", [])} if cell else {}
+
+
+def comparisons_of(dataset, role=None):
+    return [c for c in dataset.get("comparisons", []) if role is None or c["role"] == role]
+
+
+def averaged_over_combos(dataset, role):
+    """aft minus the role's baseline, averaged over the columns per seed, then paired over seeds: seeds must have
+    finished in every column used (the columns where the comparison exists)."""
+    table = main_cells(dataset)
+    per_column = []
+    for c in comparisons_of(dataset, role):
+        method, base = seed_accuracies(table.get((c["method"], c["combo"]))), seed_accuracies(table.get((c["baseline"], c["combo"])))
+        per_column.append({s: method[s] - base[s] for s in method if s in base})
+    if not per_column:
+        return None
+    seeds = sorted(set.intersection(*(set(d) for d in per_column)))
+    return paired(seeds, [statistics.fmean(d[s] for d in per_column) for s in seeds]) | {"columns": len(per_column)}
+
+
+class Claims:
+    """Everything the findings state, kept for results.json."""
+
+    def __init__(self):
+        self.averaged = []
+        self.noise = []
+        self.lp_correlation = []
+        self.ablations = []
+        self.edges = []
+
+
+# ---------------------------------------------------------------- findings
+
+def findings(results, grids, claims):
     lines = ["## Findings against the paper's claims", ""]
-    lines += claim_aft_beats(results)
-    lines += claim_robustness(results)
-    lines += claim_lp_correlation(results)
-    lines += claim_ablation(results)
+    lines += claim_aft_beats(results, claims)
+    lines += claim_robustness(results, grids, claims)
+    lines += claim_lp_correlation(results, claims)
+    lines += claim_ablation(results, claims)
+    lines += lambda_edges(results, claims)
     return lines
 
 
-def claim_aft_beats(results):
-    lines = ["### 1. AFT beats STL and KD on average", "",
-             "Mean test accuracy (%) over the teacher combos of each grid, and AFT's mean relative error reduction vs "
-             "STL ((err_stl − err_aft) / err_stl, from the tool's error-reduction table).", "",
-             "| grid | stl | kd | aft | other baselines | aft error reduction vs stl | verdict |",
-             "|---|---:|---:|---:|---|---:|---|"]
-    verdicts = []
-    for name in CLAIM_DATASETS:
-        if name not in results:
-            continue
-        dataset, table = cells(results[name])
-        combos = dataset["main"]["columns"]
-        stl, kd, aft = (mean_of(table, m, combos) for m in ("stl", "kd", "aft"))
-        others = []
-        for m in ("linear-probe", "rkd", "ft", "btuning"):
-            v = mean_of(table, m, combos)
-            if v is not None:
-                others.append(f"{m} {pct(v)}")
-        reduction = next((r["mean"] for r in dataset["errorReductions"] if r["method"] == "aft"), None)
-        if None in (stl, kd, aft):
-            verdict = "incomplete"
-        else:
-            # A difference smaller than the cells' standard error is not a finding either way.
-            noise = max(mean_se(table, m, combos) for m in ("stl", "kd", "aft"))
-            beats_stl, beats_kd = aft - stl > noise, aft - kd > noise
-            loses = aft - min(stl, kd) < -noise
-            if beats_stl and beats_kd:
-                verdict = "agrees"
-            elif loses:
-                verdict = "disagrees"
-            elif beats_stl or beats_kd:
-                verdict = f"partly: aft beats {'stl' if beats_stl else 'kd'} by more than one SE, not {'kd' if beats_stl else 'stl'}"
-            else:
-                verdict = f"inconclusive: aft, stl and kd within one SE ({100 * noise:.1f} points) of each other"
-        verdicts.append(verdict)
-        lines.append(f"| {name} | {pct(stl)} | {pct(kd)} | {pct(aft)} | {', '.join(others)} | "
-                     f"{'–' if reduction is None else f'{100 * reduction:+.1f}%'} | {verdict} |")
-    lines += ["", f"Summary: {', '.join(verdicts) if verdicts else 'no grid finished'}.", ""]
+def claim_aft_beats(results, claims):
+    lines = ["### 1. AFT beats STL and KD", "",
+             "Paired differences of test accuracy (points): aft minus stl, kd and the best other baseline of each "
+             "column (the non-AFT method with the highest mean there, named), mean over the seeds both finished and "
+             "the 95% t-interval, from the tool's comparisons. \"mean over combos\" averages each seed's differences "
+             "over the grid's columns before pairing.", "",
+             "| grid | combo | aft − stl | aft − kd | aft − best other |", "|---|---|---|---|---|"]
+    summary = []
+    for name, result in results.items():
+        for dataset in datasets_of(result):
+            label = name if len(datasets_of(result)) == 1 else f"{name} ({dataset['title']})"
+            baselines = [c for c in comparisons_of(dataset) if c["role"] != "ablation"]
+            columns = [c for c in dataset["main"]["columns"] if any(x["combo"] == c for x in baselines)]
+            for combo in columns:
+                row = {c["role"]: c for c in comparisons_of(dataset) if c["combo"] == combo}
+                best = row.get("best-other")
+                lines.append(f"| {label} | {combo} | {difference_text(row.get('stl'))} | {difference_text(row.get('kd'))} | "
+                             f"{'–' if best is None else best['baseline'] + ': ' + difference_text(best)} |")
+            if columns:
+                averages = {role: averaged_over_combos(dataset, role) for role in ("stl", "kd", "best-other")}
+                lines.append(f"| {label} | **mean over combos** | {difference_text(averages['stl'])} | "
+                             f"{difference_text(averages['kd'])} | {difference_text(averages['best-other'])} |")
+                for role, d in averages.items():
+                    if d is not None:
+                        claims.averaged.append({"grid": name, "dataset": dataset["dataset"], "downstream": dataset["downstream"],
+                                                "comparison": f"aft - {role}", **d})
+                summary.append(f"{label}: aft vs stl {verdict(averages['stl'])}, vs kd {verdict(averages['kd'])}, "
+                               f"vs best other {verdict(averages['best-other'])}")
+    if not summary:
+        return lines[:2] + ["No grid ran aft with a baseline to compare with.", ""]
+    lines += ["", "Summary (mean over combos; \"ahead\"/\"behind\" only where the interval excludes 0): "
+              + "; ".join(summary) + ".", ""]
     return lines
 
 
-def claim_robustness(results):
+def noise_width(spec):
+    match = re.fullmatch(r"noise:(\d+)", spec or "")
+    return int(match.group(1)) if match else None
+
+
+def claim_robustness(results, grids, claims):
     lines = ["### 2. AFT is robust to noise features, KD degrades", ""]
-    if ROBUSTNESS not in results:
-        return lines + ["The robustness grid did not run.", ""]
-    dataset, table = cells(results[ROBUSTNESS])
-    combos = dataset["main"]["columns"]
+    rows = []
+    for name, result in results.items():
+        teachers = (grids.get(name) or {}).get("teachers", {})
+        noise = {t: noise_width(spec) for t, spec in teachers.items() if noise_width(spec) is not None}
+        if not noise:
+            continue
+        for dataset in datasets_of(result):
+            table = main_cells(dataset)
+            columns = dataset["main"]["columns"]
+            for combo in columns:
+                names = combo.split("+")
+                width = sum(noise.get(t, 0) for t in names)
+                real = [t for t in names if t not in noise]
+                clean = "+".join(real)
+                if width == 0 or not real or clean not in columns:
+                    continue
 
-    def noise_width(combo):
-        return sum(r["width"] for r in dataset["rho"] if r["combo"] == combo and r["isNoise"]) if dataset["rho"] else \
-            sum(int(m.group(1)) for m in re.finditer(r"noise(\d+)", combo))
+                def change(method):
+                    noisy, base = seed_accuracies(table.get((method, combo))), seed_accuracies(table.get((method, clean)))
+                    return {s: noisy[s] - base[s] for s in noisy if s in base}
 
-    ordered = sorted(combos, key=noise_width)
-    lines += ["Test accuracy (%) as noise features are appended to the ResNet-18 teacher, and AFT's learned rho "
-              "(mean over features) on the real and the noise block.", "",
-              "| combo | noise features | stl | kd | aft | aft mean rho: real | aft mean rho: noise |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
-    for combo in ordered:
-        real = [r for r in dataset["rho"] if r["combo"] == combo and r["method"] == "aft" and not r["isNoise"]]
-        noise = [r for r in dataset["rho"] if r["combo"] == combo and r["method"] == "aft" and r["isNoise"]]
-        lines.append(f"| {combo} | {noise_width(combo)} | {pct(cell_mean(table, 'stl', combo))} | "
-                     f"{pct(cell_mean(table, 'kd', combo))} | {pct(cell_mean(table, 'aft', combo))} | "
-                     f"{weighted_rho(real)} | {weighted_rho(noise)} |")
-    clean, noisiest = ordered[0], ordered[-1]
-    drops = {m: diff(cell_mean(table, m, clean), cell_mean(table, m, noisiest)) for m in ("aft", "kd")}
-    if None in drops.values():
-        verdict = "incomplete"
-    else:
-        verdict = ("agrees" if drops["aft"] < drops["kd"] else "disagrees") + \
-                  f": from {noise_width(clean)} to {noise_width(noisiest)} noise features aft moves by " \
-                  f"{-100 * drops['aft']:+.1f} points, kd by {-100 * drops['kd']:+.1f} points"
-    lines += ["", f"Verdict: {verdict}.", ""]
+                aft, kd = change("aft"), change("kd")
+                both = sorted(set(aft) & set(kd))
+                row = {"grid": name, "dataset": dataset["dataset"], "combo": combo, "clean": clean, "noiseFeatures": width,
+                       "aftChange": paired(sorted(aft), [aft[s] for s in sorted(aft)]),
+                       "kdChange": paired(sorted(kd), [kd[s] for s in sorted(kd)]),
+                       "aftMinusKdChange": paired(both, [aft[s] - kd[s] for s in both]),
+                       "aftMeanRho": mean_rho(dataset, combo, noise)}
+                rows.append(row)
+                claims.noise.append(row)
+    if not rows:
+        return lines + ["No grid with a `noise:D` teacher appended to a real teacher ran.", ""]
+    lines += ["Change of test accuracy (points) when noise features are appended to the real teachers (noisy combo "
+              "minus the clean one, paired by seed), and the difference of those changes (aft's minus kd's: positive = "
+              "aft loses less). Mean rho of aft on the real and on the noise features is descriptive (no interval).", "",
+              "| grid | combo (vs clean) | noise features | aft: noisy − clean | kd: noisy − clean | aft's change − kd's | aft mean ρ real / noise |",
+              "|---|---|---:|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["grid"], r["clean"], r["noiseFeatures"])):
+        rho = r["aftMeanRho"]
+        lines.append(f"| {r['grid']} | {r['combo']} (vs {r['clean']}) | {r['noiseFeatures']} | "
+                     f"{difference_text(r['aftChange'], 'gains', 'loses')} | {difference_text(r['kdChange'], 'gains', 'loses', 'kd')} | "
+                     f"{difference_text(r['aftMinusKdChange'], 'loses less', 'loses more')} | "
+                     f"{'–' if rho is None else f'{rho[0]:.3f} / {rho[1]:.3f}'} |")
+    resolved = [r for r in rows if r["aftMinusKdChange"]["resolved"]]
+    lines += ["", "Verdict: " + ("; ".join(
+        f"{r['combo']}: aft {'loses less' if r['aftMinusKdChange']['meanDifference'] > 0 else 'loses more'} than kd "
+        f"({points(r['aftMinusKdChange']['meanDifference'])} points)" for r in resolved)
+        if resolved else "not resolved (no interval of aft's change minus kd's excludes 0)") + ".", ""]
     return lines
 
 
-def cell_mean(table, method, combo):
-    cell = table.get((method, combo))
-    return None if cell is None else cell["mean"]
-
-
-def diff(before, after):
-    return None if before is None or after is None else before - after
-
-
-def weighted_rho(rows):
-    width = sum(r["width"] for r in rows)
-    return "–" if width == 0 else f"{sum(r['sum'] for r in rows) / width:.3f}"
+def mean_rho(dataset, combo, noise):
+    rows = [r for r in dataset.get("rho", []) if r["method"] == "aft" and r["combo"] == combo]
+    real = [r for r in rows if r["teacher"] not in noise]
+    fake = [r for r in rows if r["teacher"] in noise]
+    if not real or not fake:
+        return None
+    return (sum(r["sum"] for r in real) / sum(r["width"] for r in real), sum(r["sum"] for r in fake) / sum(r["width"] for r in fake))
 
 
 def pearson(xs, ys):
@@ -300,56 +466,180 @@ def pearson(xs, ys):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sx * sy)
 
 
-def claim_lp_correlation(results):
+def fisher_interval(r, n):
+    """95% interval of a Pearson r by Fisher's z (needs n >= 4 and |r| < 1)."""
+    if r is None or n < 4 or abs(r) >= 1:
+        return None
+    z, half = math.atanh(r), statistics.NormalDist().inv_cdf(0.975) / math.sqrt(n - 3)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+def claim_lp_correlation(results, claims):
     lines = ["### 3. AFT tracks linear-probe accuracy most closely", "",
-             "Pearson r between each method's test accuracy and the linear probe's, over every (text grid, teacher "
-             "combo) point (the paper's Figure 3; per-grid figures are below).", "",
-             "| method | points | Pearson r |", "|---|---:|---:|"]
-    points = {}
-    for name in LP_DATASETS:
-        if name not in results:
-            continue
-        dataset, table = cells(results[name])
-        for combo in dataset["main"]["columns"]:
-            lp = cell_mean(table, "linear-probe", combo)
-            if lp is None:
-                continue
-            for (method, c), cell in table.items():
-                if c == combo and method not in ("linear-probe", "stl", "scratch") and cell["mean"] is not None:
-                    points.setdefault(method, []).append((lp, cell["mean"]))
+             "The converged linear probe's test accuracy on each (grid, combo), next to stl and aft (the probe's L2 "
+             "was chosen on a holdout of the training rows; `edge` = chosen at an end of its grid).", "",
+             "| grid | combo | linear probe | chosen L2 (holdout rows) | stl | aft |", "|---|---|---:|---|---:|---:|"]
+    points_by_method = {}
+    any_probe = False
+    for name, result in results.items():
+        for dataset in datasets_of(result):
+            table = main_cells(dataset)
+            for probe in dataset.get("linearProbe", []):
+                any_probe = True
+                combo = probe["combo"]
+                l2 = ", ".join(f"{x:g}" for x in probe["chosenL2"]) or "–"
+                if probe.get("l2Edge"):
+                    l2 += f" ({probe['l2Edge']} edge)"
+                if probe.get("holdoutRows"):
+                    l2 += f" ({probe['holdoutRows']} rows)"
+                stl, aft = table.get(("stl", combo)), table.get(("aft", combo))
+                lines.append(f"| {name} | {combo} | {pct(probe['mean'])} | {l2} | {pct(stl and stl['mean'])} | {pct(aft and aft['mean'])} |")
+                if probe["mean"] is None:
+                    continue
+                for (method, c), cell in table.items():
+                    if c == combo and method not in ("linear-probe", "stl", "scratch") and cell["mean"] is not None:
+                        points_by_method.setdefault(method, []).append((probe["mean"], cell["mean"]))
+    if not any_probe:
+        return lines[:2] + ["No grid ran linear-probe.", ""]
+    lines += ["", "Pearson r between each method's test accuracy and the linear probe's over those points (the paper's "
+              "Figure 3), with a 95% Fisher-z interval (4 points or more).", "",
+              "| method | points | Pearson r | 95% interval |", "|---|---:|---:|---|"]
     rs = {}
-    for method in sorted(points):
-        xs, ys = zip(*points[method])
+    for method in sorted(points_by_method):
+        xs, ys = zip(*points_by_method[method])
         r = pearson(list(xs), list(ys))
-        rs[method] = r
-        lines.append(f"| {method} | {len(xs)} | {'undefined' if r is None else f'{r:+.2f}'} |")
-    defined = {m: r for m, r in rs.items() if r is not None}
+        interval = fisher_interval(r, len(xs))
+        rs[method] = (r, interval)
+        claims.lp_correlation.append({"method": method, "points": len(xs), "r": r,
+                                      "ciLow": interval and interval[0], "ciHigh": interval and interval[1]})
+        lines.append(f"| {method} | {len(xs)} | {'undefined' if r is None else f'{r:+.2f}'} | "
+                     f"{'–' if interval is None else f'[{interval[0]:+.2f}, {interval[1]:+.2f}]'} |")
+    defined = {m: v for m, v in rs.items() if v[0] is not None}
     if "aft" not in defined:
-        verdict = "undetermined (aft's r is undefined or missing)"
+        text = "not resolved (aft's r is undefined or missing)"
     else:
-        best = max(defined, key=defined.get)
-        verdict = "agrees" if best == "aft" else f"disagrees: {best} has the highest r ({defined[best]:+.2f}; aft {defined['aft']:+.2f})"
-    lines += ["", f"Verdict: {verdict}.", ""]
+        best = max(defined, key=lambda m: defined[m][0])
+        others = [v for m, v in defined.items() if m != "aft"]
+        aft_low = defined["aft"][1][0] if defined["aft"][1] else None
+        separated = aft_low is not None and others and all(v[1] is not None and aft_low > v[1][1] for v in others)
+        if separated:
+            text = "resolved: aft's r interval lies above every other method's"
+        else:
+            text = (f"not resolved (highest r: {best}, {defined[best][0]:+.2f}; aft {defined['aft'][0]:+.2f}; "
+                    "the intervals overlap or are undefined)")
+    lines += ["", f"Verdict: {text}.", ""]
     return lines
 
 
-def claim_ablation(results):
-    lines = ["### 4. Ablations: aft vs its variants", "",
-             "| grid | " + " | ".join(["aft", "aft-identity", "aft-dense", "aft-rbf", "aft-nokernel", "aft-bilevel"]) + " |",
-             "|---|" + "---:|" * 6]
-    any_row = False
-    for name in ABLATIONS:
-        if name not in results:
-            continue
-        any_row = True
-        dataset, table = cells(results[name])
-        combos = dataset["ablation"]["columns"] if dataset.get("ablation") else dataset["main"]["columns"]
-        lines.append(f"| {name} | " + " | ".join(pct(mean_of(table, m, combos)) for m in
-                                               ["aft", "aft-identity", "aft-dense", "aft-rbf", "aft-nokernel", "aft-bilevel"]) + " |")
-    if not any_row:
-        lines.append("| (no ablation grid ran) |" + " |" * 6)
-    lines.append("")
+def claim_ablation(results, claims):
+    lines = ["### 4. Ablations: aft vs its variants", ""]
+    rows = []
+    for name, result in results.items():
+        for dataset in datasets_of(result):
+            for c in comparisons_of(dataset, "ablation"):
+                rows.append((name, c))
+                claims.ablations.append({"grid": name, "dataset": dataset["dataset"], **c})
+    if not rows:
+        return lines + ["No ablation ran.", ""]
+    lines += ["aft minus each ablation (points), paired by seed, from the tool's comparisons: positive and resolved = "
+              "what the ablation removes helps.", "",
+              "| grid | combo | ablation | what it tests | aft − ablation |", "|---|---|---|---|---|"]
+    for name, c in rows:
+        lines.append(f"| {name} | {c['combo']} | {c['baseline']} | {ABLATION_MEANS.get(c['baseline'], '')} | {difference_text(c)} |")
+    resolved = [(n, c) for n, c in rows if c["resolved"]]
+    lines += ["", "Verdict: " + ("; ".join(
+        f"{n} {c['combo']}: {ABLATION_MEANS.get(c['baseline'], c['baseline'])} "
+        f"{'helps' if c['meanDifference'] > 0 else 'hurts'} ({points(c['meanDifference'])} points)" for n, c in resolved)
+        if resolved else "not resolved (no interval excludes 0)") + ".", ""]
     return lines
+
+
+def lambda_edges(results, claims):
+    lines = ["### Lambda choices at the edge of their grid", ""]
+    rows = []
+    for name, result in results.items():
+        for dataset in datasets_of(result):
+            for row in dataset.get("lambdas", []):
+                if row.get("edge"):
+                    rows.append((name, row["method"], row["combo"], row["chosenLambda"], row["edge"], row.get("holdoutRows"),
+                                 [s["lambda"] for s in row["scores"]]))
+            for probe in dataset.get("linearProbe", []):
+                if probe.get("l2Edge"):
+                    rows.append((name, "linear-probe (L2)", probe["combo"], probe["chosenL2"][0], probe["l2Edge"],
+                                 probe.get("holdoutRows"), probe["l2Grid"]))
+    for name, method, combo, chosen, edge, holdout, grid in rows:
+        claims.edges.append({"grid": name, "method": method, "combo": combo, "chosen": chosen, "edge": edge,
+                             "holdoutRows": holdout, "gridValues": grid})
+    if not rows:
+        return lines + ["None: every chosen lambda lies inside its grid (or its grid has one value).", ""]
+    lines += ["The best value may lie outside these grids: widen them before reading these cells.", "",
+              "| grid | method | combo | chosen | edge | holdout rows | grid |", "|---|---|---|---:|---|---:|---|"]
+    for name, method, combo, chosen, edge, holdout, grid in rows:
+        lines.append(f"| {name} | {method} | {combo} | {chosen:g} | {edge} | {holdout if holdout else '–'} | "
+                     f"{', '.join(f'{g:g}' for g in grid)} |")
+    return lines + [""]
+
+
+# ---------------------------------------------------------------- results.json
+
+def machine_readable(args, runs, results, claims):
+    grids = []
+    for run in runs:
+        result = results.get(run["name"])
+        entry = {"name": run["name"], "exit": int(run["exit"]), "seconds": int(run["seconds"]), "datasets": []}
+        for dataset in datasets_of(result) if result else []:
+            entry["datasets"].append({
+                "dataset": dataset["dataset"],
+                "downstream": dataset["downstream"],
+                "title": dataset["title"],
+                "expectedSeeds": dataset["expectedSeeds"],
+                "cells": cells_json(dataset),
+                "comparisons": [{k: c[k] for k in ("combo", "method", "baseline", "role", "n", "seeds", "meanDifference",
+                                                   "standardError", "ciLow", "ciHigh", "intervalDefined", "resolved")}
+                                for c in dataset.get("comparisons", [])],
+                "linearProbe": [{"combo": p["combo"], "accuracy": p["mean"], "standardError": p["standardError"], "n": p["n"],
+                                 "chosenL2": p["chosenL2"], "l2Edge": p["l2Edge"], "holdoutRows": p["holdoutRows"],
+                                 "convergedSeeds": p["convergedSeeds"]}
+                                for p in dataset.get("linearProbe", [])],
+            })
+        grids.append(entry)
+    return {
+        "schema": REPORT_SCHEMA,
+        "kind": "aftsweep.reproduction",
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mini": bool(args.mini),
+        "tool": read_text(args.work, "version.txt"),
+        "grids": grids,
+        "claims": {
+            "aftVsBaselinesMeanOverCombos": claims.averaged,
+            "noiseRobustness": claims.noise,
+            "linearProbeCorrelation": claims.lp_correlation,
+            "ablations": claims.ablations,
+            "lambdaAtEdge": claims.edges,
+        },
+    }
+
+
+def cells_json(dataset):
+    """One entry per (method, combo) of the main table; stl and scratch once, with combo null."""
+    out, seen = [], set()
+    for row in dataset["main"]["rows"]:
+        for cell in row["cells"]:
+            if cell is None:
+                continue
+            combo = None if row["comboIndependent"] else cell["combo"]
+            if (cell["method"], combo) in seen:
+                continue
+            seen.add((cell["method"], combo))
+            out.append({
+                "method": cell["method"], "combo": combo, "mean": cell["mean"],
+                "standardError": cell["standardError"] if cell["standardErrorDefined"] else None,
+                "n": cell["n"], "expectedSeeds": cell["expectedSeeds"], "flagged": cell["flagged"],
+                "chosenLambda": cell["chosenLambda"], "lambdaAtEdge": cell["lambdaAtEdge"], "lambdaEdge": cell["lambdaEdge"],
+                "holdoutRows": cell["holdoutRows"], "probeL2": cell["probeL2"],
+                "seeds": [{"seed": s["seed"], "accuracy": s["accuracy"]} for s in cell["seeds"]],
+            })
+    return out
 
 
 # ---------------------------------------------------------------- per run

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the paper-reproduction grids in experiments/ through `aftsweep run` and regenerates docs/results.md from the
-# tool's own outputs (results tables and figures), with the command, commit, machine and wall time of each run.
+# Runs the paper-reproduction grids in experiments/ through `aftsweep run` and regenerates docs/results.md and
+# docs/results.json from the tool's own outputs (results tables, paired comparisons and figures), with the command,
+# commit, machine and wall time of each run.
 #
 #   experiments/run.sh                 # the full CPU-scale reproduction (about 1-2 hours on 2 cores)
-#   experiments/run.sh --mini          # the same grids shrunk (1 seed, 4 steps, 48 rows): a smoke test, what CI runs
+#   experiments/run.sh --mini          # the same grids shrunk (2 seeds, 4 steps, 48 rows): a smoke test, what CI runs
 #   experiments/run.sh --only text-sst2,image-cifar10
 #
 # Options: --work DIR (state, outputs, logs; default .aftsweep/experiments[-mini]), --doc FILE (default
@@ -23,15 +24,18 @@ while [ $# -gt 0 ]; do
     --slots) slots="$2"; shift ;;
     --work) work="$2"; shift ;;
     --doc) doc="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "experiments/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
-# The ablation and robustness grids share their aft/kd/stl trials with the main ones (run once, reused). The cheap
-# image grids come before the costlier sentence-pair one, so an interrupted run has reported the most claims.
-grids=(text-sst2 image-cifar10 robustness-cifar10-noise ablation-cifar10 ablation-sst2 text-rte)
+# Grids share the trials they have in common (baselines-sst2 and the main grid's stl/linear-probe/kd/aft on the combined
+# teachers, robustness and image-cifar10's clean cells): each runs once. The main claims' grids come first, so an
+# interrupted run has reported the most claims.
+grids=(text-sst2 image-cifar10 baselines-sst2 ablation-sst2 text-mrpc
+       regime-sst2-dan-250 regime-sst2-dan-1000 regime-sst2-dan-4000 regime-sst2-bert-250 regime-sst2-bert-1000
+       robustness-cifar10-noise)
 if [ -n "$only" ]; then IFS=',' read -r -a grids <<<"$only"; fi
 for name in "${grids[@]}"; do
   [ -f "$root/experiments/$name.json" ] || { echo "experiments/run.sh: no grid experiments/$name.json" >&2; exit 2; }
@@ -50,14 +54,15 @@ resolve_aftsweep "$root" "$work/logs/build.log"
 record_build "$root" "$work"
 
 # Grids name their data relative to experiments/; the copies we run live elsewhere, so make those paths absolute.
-# --mini keeps every method and combo but one seed, one lambda, 4 steps and 48 rows per split.
+# --mini keeps every method and combo but two seeds (the fewest that give a paired interval), one lambda, 4 steps and
+# 48 rows per split.
 for name in "${grids[@]}"; do
   filter='def abs: if startswith("/") then . else $base + "/" + . end;
           .dataset.train |= (if type == "array" then map(abs) else abs end)
           | .dataset.test |= (if type == "array" then map(abs) else abs end)
           | del(."$schema")'
   if [ "$mini" = 1 ]; then
-    filter="$filter"' | .seeds = [0] | .selection.seeds = [0] | .training.steps = 4 | .training.batchSize = 16
+    filter="$filter"' | .seeds = [0, 1] | .selection.seeds = [0] | .training.steps = 4 | .training.batchSize = 16
           | .dataset.limit = {"train": 48, "test": 48}
           | .methods |= map_values(if has("lambdas") then .lambdas |= .[:1] else . end)'
   fi
@@ -87,5 +92,5 @@ for name in "${grids[@]}"; do
 done
 
 python3 "$root/experiments/report.py" --work "$work" --doc "$doc" --root "$root" --grids "$(IFS=,; echo "${grids[*]}")" $([ "$mini" = 1 ] && echo --mini)
-echo "== wrote $doc"
+echo "== wrote $doc and ${doc%.md}.json"
 exit $failed

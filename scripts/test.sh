@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Build as CI caches commonly configure NuGet: NUGET_PACKAGES without a trailing slash (the build must not depend on
+# it; tests/Build/PackageRootTests checks both forms). The folder is NuGet's default, so nothing is downloaded again.
+export NUGET_PACKAGES="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+NUGET_PACKAGES="${NUGET_PACKAGES%/}"
 results_dir="$(pwd)/artifacts/test-results"
 rm -rf "$results_dir"
 mkdir -p "$results_dir"

@@ -1,7 +1,3 @@
 using AftSweep.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddAftSweepSilo(args);
-var app = builder.Build();
-app.MapAftSweepEndpoints();
-app.Run();
+return await SiloProgram.RunAsync(args);

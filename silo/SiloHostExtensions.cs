@@ -3,6 +3,7 @@ using AftSweep.Grains.Hosting;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
+using AftSweep.Silo.Configuration;
 using Orleans.Runtime;
 
 namespace AftSweep.Silo;
@@ -10,40 +11,39 @@ namespace AftSweep.Silo;
 /// <summary>The silo host's wiring, so Program.cs stays short.</summary>
 public static class SiloHostExtensions
 {
-    public const int DefaultHttpPort = 8080;
+    public const int DefaultHttpPort = SiloHostSettings.DefaultHttpPort;
 
-    /// <summary>Short command-line switches for the common settings (any setting also works as --Section:Key=value).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
-    {
-        ["--clustering"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.Clustering)}",
-        ["--cluster-id"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.ClusterId)}",
-        ["--address"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.Address)}",
-        ["--silo-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.SiloPort)}",
-        ["--gateway-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.GatewayPort)}",
-        ["--primary-silo-port"] = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.PrimarySiloPort)}",
-        ["--store"] = $"{StateStoreOptions.Section}:{nameof(StateStoreOptions.Store)}",
-        ["--state"] = $"{StateStoreOptions.Section}:{nameof(StateStoreOptions.Folder)}",
-        ["--devices"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.Devices)}",
-        ["--slots-per-device"] = $"{WorkerSlotOptions.Section}:{nameof(WorkerSlotOptions.SlotsPerDevice)}",
-        ["--max-attempts"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.MaxAttempts)}",
-        ["--trial-timeout"] = $"{SchedulingOptions.Section}:{nameof(SchedulingOptions.TrialTimeout)}",
-        ["--feature-store"] = $"{EngineOptions.Section}:{nameof(EngineOptions.Store)}",
-        ["--http-port"] = "Http:Port",
-    };
-
-    /// <summary>Configuration (appsettings, AFTSWEEP_-free env vars like Cluster__SiloPort, command line), Orleans silo, Kestrel on loopback.</summary>
+    /// <summary>
+    /// Configuration (appsettings, env vars like Cluster__SiloPort, the command line with <see cref="SiloSwitches"/>),
+    /// checked key by key before binding (<see cref="SiloConfigurationCheck"/>); Orleans silo; Kestrel on loopback.
+    /// </summary>
+    /// <exception cref="SiloConfigurationException">A setting the silo does not bind, or a value of the wrong type.</exception>
     public static WebApplicationBuilder AddAftSweepSilo(this WebApplicationBuilder builder, string[] args)
     {
-        builder.Configuration.AddCommandLine(args, Switches.ToDictionary(kv => kv.Key, kv => kv.Value));
+        builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings());
+        SiloConfigurationCheck.Check(builder.Configuration);
         var settings = AftSweepSiloSettings.From(builder.Configuration);
-        var httpPort = builder.Configuration.GetValue("Http:Port", DefaultHttpPort);
+        var httpPort = builder.Configuration.GetValue(SiloHostSettings.HttpPortKey, DefaultHttpPort);
+        var joinTimeout = builder.Configuration.GetValue(SiloHostSettings.JoinTimeoutKey, SiloHostSettings.DefaultJoinTimeout);
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Cluster.Address)}:{httpPort}");
-        builder.UseOrleans(silo => silo.AddAftSweep(settings));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddAftSweep(settings);
+            // Orleans' default is five minutes of retries with only connection warnings; give up with a message instead.
+            silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = joinTimeout);
+        });
         builder.Services.AddCommitFaultInjection(builder.Configuration);
         builder.Services.AddAftSweepMetricsExport();
 
         // The trial engine the worker slots run (the embedded host registers the same one).
-        if (settings.Workers.DeviceList.Count > 0) builder.Services.AddAftSweepEngine(EngineSettings(builder.Configuration, settings));
+        // A grains-only silo still holds the store: it serves the staging grain `submit` uploads datasets through.
+        var engine = EngineSettings(builder.Configuration, settings);
+        if (settings.Workers.DeviceList.Count > 0) builder.Services.AddAftSweepEngine(engine);
+        else
+        {
+            engine.Validate();
+            builder.Services.AddAftSweepStore(Infra.Storage.StoreLocation.Resolve(engine.Store), engine);
+        }
         return builder;
     }
 
@@ -72,12 +72,14 @@ public static class SiloHostExtensions
     /// </summary>
     private static IServiceCollection AddCommitFaultInjection(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(KillProcessAtCommit.Section);
-        if (section["KillAtCommit"] is not { Length: > 0 } point) return services;
-        if (!Enum.TryParse<CommitPoint>(point, ignoreCase: true, out var at) || !Enum.IsDefined(at))
-            throw new ArgumentException($"{KillProcessAtCommit.Section}:KillAtCommit: '{point}' is not BeforeCommit or AfterCommit");
-        var nth = section.GetValue("AfterRecordCommits", 1);
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new CommitFaultsInstaller(sp.GetRequiredService<StateDatabaseLease>(), new KillProcessAtCommit(at, nth)));
+        var options = configuration.GetSection(FaultInjectionOptions.Section).Get<FaultInjectionOptions>() ?? new FaultInjectionOptions();
+        if (options.KillAtCommit is not { } at) return services;
+        if (!Enum.IsDefined(at))
+            throw new ArgumentException($"{FaultInjectionOptions.Section}:{nameof(options.KillAtCommit)}: '{at}' is not BeforeCommit or AfterCommit");
+        if (options.AfterRecordCommits < 1)
+            throw new ArgumentException($"{FaultInjectionOptions.Section}:{nameof(options.AfterRecordCommits)}: must be at least 1");
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            new CommitFaultsInstaller(sp.GetRequiredService<StateDatabaseLease>(), new KillProcessAtCommit(at, options.AfterRecordCommits)));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Infra.Orleans;
 using Microsoft.Extensions.DependencyInjection;
@@ -122,6 +123,9 @@ public sealed class LocalCluster : IAsyncDisposable
             silo.AddAftSweep(settings);
         });
         _options.ConfigureServices?.Invoke(index, builder.Services);
+        // Unless the host registered an engine with its own store: a store in the state folder, so `submit` can stage files.
+        builder.Services.AddAftSweepStore(Infra.Storage.StoreLocation.Local(Path.Combine(_options.StateFolder, "store")),
+            new Grains.Engine.EngineOptions { StagedCache = Path.Combine(_options.StateFolder, "staged", $"silo{index}") });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         _silos[index] = host;

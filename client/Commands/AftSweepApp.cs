@@ -1,3 +1,4 @@
+using AftSweep.Client.Commands.CommandLine;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands;
@@ -11,12 +12,17 @@ public static class AftSweepApp
     {
         output ??= CliOutput.Console;
         var (verbosity, rest) = CliVerbosity.From(args);
+        if (rest is ["--version"])
+        {
+            await output.Out.WriteLineAsync($"aftsweep {Version.VersionCommand.ToolVersion}");
+            return ExitCodes.Ok;
+        }
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.Settings.Registrar.RegisterInstance(output);
             config.Settings.Registrar.RegisterInstance(verbosity);
-            Configure(config);
+            Configure(config, new VerbCatalog());
         });
 
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -35,6 +41,8 @@ public static class AftSweepApp
         }
         try
         {
+            // Nothing runs unless every option is one the verb has, with a value of its type.
+            StrictCommandLine.Check(rest, Verbs);
             return await app.RunAsync(rest, interrupt.Token);
         }
         catch (Exception e)
@@ -62,28 +70,39 @@ public static class AftSweepApp
         return badInput ? ExitCodes.BadInput : ExitCodes.TrialsFailed;
     }
 
-    public static void Configure(IConfigurator config)
+    /// <summary>Every verb and its options, as <see cref="Configure"/> registers them.</summary>
+    public static VerbCatalog Verbs { get; } = Catalog();
+
+    private static VerbCatalog Catalog()
+    {
+        var catalog = new VerbCatalog();
+        new CommandApp().Configure(config => Configure(config, catalog));
+        return catalog;
+    }
+
+    public static void Configure(IConfigurator config, VerbCatalog verbs)
     {
         config.SetApplicationName("aftsweep");
         config.PropagateExceptions();
-        config.AddCommand<Version.VersionCommand>("version").WithDescription("Print the tool, code and library versions.");
+        config.UseStrictParsing();
+        verbs.Add<Version.VersionCommand>(config, "version").WithDescription("Print the tool, trial-code and library versions (`aftsweep --version`: the tool's alone).");
         config.Settings.Registrar.Register<Reporting.Records.ITrialRecordSource, Reporting.Records.FolderOrSweepRecordSource>();
-        config.AddCommand<Run.RunCommand>("run")
+        verbs.Add<Run.RunCommand>(config, "run")
             .WithDescription("Run a grid on this machine (embedded silo): live progress, then the tables and figures. Re-running resumes.");
-        config.AddCommand<Validate.ValidateCommand>("validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
-        config.AddCommand<Plan.PlanCommand>("plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
-        config.AddCommand<Results.ResultsCommand>("results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
-        config.AddCommand<Plot.PlotCommand>("plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
-        config.AddCommand<Submit.SubmitCommand>("submit").WithDescription("Validate, plan and submit a grid to a cluster; print the sweep id (--wait: follow it to the end).");
-        config.AddCommand<Status.StatusCommand>("status").WithDescription("A sweep's progress per stage and cell: done/running/pending/failed, throughput, ETA (--watch refreshes); without SWEEP, every sweep the cluster knows.");
-        config.AddCommand<Trials.TrialsCommand>("trials").WithDescription("A sweep's trials: id, method, lambda, combo, seed, stage, attempts, silo/slot, last error.");
-        config.AddCommand<Retry.RetryCommand>("retry").WithDescription("Re-queue a sweep's failed trials (--failed) or one trial (--trial ID).");
-        config.AddCommand<Cancel.CancelCommand>("cancel").WithDescription("Cancel a sweep: pending trials dropped, running ones stopped; records kept.");
+        verbs.Add<Validate.ValidateCommand>(config, "validate").WithDescription("Check a grid.json: exit 0 when valid, 2 with every problem listed.");
+        verbs.Add<Plan.PlanCommand>(config, "plan").WithDescription("Show the cells and trials (per stage) a grid expands to.");
+        verbs.Add<Results.ResultsCommand>(config, "results").WithDescription("The paper's tables (md, csv, latex, json) from a sweep's trial records.");
+        verbs.Add<Plot.PlotCommand>(config, "plot").WithDescription("The paper's figures (PNG or SVG) from a sweep's trial records.");
+        verbs.Add<Submit.SubmitCommand>(config, "submit").WithDescription("Validate, plan and submit a grid to a cluster; print the sweep id (--wait: follow it to the end).");
+        verbs.Add<Status.StatusCommand>(config, "status").WithDescription("A sweep's progress per stage and cell: done/running/pending/failed, throughput, ETA (--watch refreshes); without SWEEP, every sweep the cluster knows.");
+        verbs.Add<Trials.TrialsCommand>(config, "trials").WithDescription("A sweep's trials: id, method, lambda, combo, seed, stage, attempts, silo/slot, last error.");
+        verbs.Add<Retry.RetryCommand>(config, "retry").WithDescription("Re-queue a sweep's failed trials (--failed) or one trial (--trial ID).");
+        verbs.Add<Cancel.CancelCommand>(config, "cancel").WithDescription("Cancel a sweep: pending trials dropped, running ones stopped; records kept.");
         config.AddBranch("features", features =>
         {
             features.SetDescription("Teacher features in the feature store.");
-            features.AddCommand<Features.FeaturesExtractCommand>("extract").WithDescription("Extract every feature set a grid needs (resumes shard by shard).");
-            features.AddCommand<Features.FeaturesLsCommand>("ls").WithDescription("List the feature sets in a store: teacher, dataset, split, rows, dims, size, status.");
+            verbs.Add<Features.FeaturesExtractCommand>(features, "features", "extract").WithDescription("Extract every feature set a grid needs (resumes shard by shard).");
+            verbs.Add<Features.FeaturesLsCommand>(features, "features", "ls").WithDescription("List the feature sets in a store: teacher, dataset, split, rows, dims, size, status.");
         });
         config.AddBranch("db", db =>
         {
@@ -93,10 +112,10 @@ public static class AftSweepApp
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks: training steps, feature store and extraction, scheduler.");
-            bench.AddCommand<Bench.Step.BenchStepCommand>("step")
+            verbs.Add<Bench.Step.BenchStepCommand>(bench, "bench", "step")
                 .WithDescription("Training steps per second of each method on one model and batch, and the ratio to stl.");
-            bench.AddCommand<Bench.Features.BenchFeaturesCommand>("features").WithDescription("Shard read MB/s from the local cache and the blob store; teacher rows/s.");
-            bench.AddCommand<Bench.Scheduler.BenchSchedulerCommand>("scheduler").WithDescription("Scheduling throughput and lease-to-commit latency with no-op trials (per trial: from its slot receiving the lease to the slot receiving the durable commit's acknowledgement, including waits within a leased batch).");
+            verbs.Add<Bench.Features.BenchFeaturesCommand>(bench, "bench", "features").WithDescription("Shard read MB/s from the local cache and the blob store; teacher rows/s.");
+            verbs.Add<Bench.Scheduler.BenchSchedulerCommand>(bench, "bench", "scheduler").WithDescription("Scheduling throughput and lease-to-commit latency with no-op trials (per trial: from its slot receiving the lease to the slot receiving the durable commit's acknowledgement, including waits within a leased batch).");
         });
     }
 }

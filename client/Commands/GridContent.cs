@@ -1,6 +1,9 @@
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
+using AftSweep.Transfer.Models.Checkpoints;
 using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Client.Commands;
@@ -13,12 +16,30 @@ namespace AftSweep.Client.Commands;
 /// </summary>
 public static class GridContent
 {
+    /// <summary>
+    /// The student as a trial would build it, without reading weights: checkpoint names, shapes and dtypes against the
+    /// architecture, the config, the vocabulary, the layer subset and the head.
+    /// </summary>
+    private static string? CheckStudent(GridSpec grid, LoadedDataset dataset)
+    {
+        try
+        {
+            StudentFactory.Check(grid.Downstream, InputShape.Of(dataset.Train), Math.Max(2, dataset.NumClasses));
+            return null;
+        }
+        catch (Exception e) when (e is CheckpointException or ArgumentException)
+        {
+            return $"downstream: {e.Message}";
+        }
+    }
+
     /// <summary>The first problem with the grid's files as one line, or null when they load.</summary>
     public static string? Check(GridSpec grid, CancellationToken cancellationToken = default)
     {
         try
         {
-            new DatasetLoader(new DatasetLoaderOptions { DecodeThreads = 1 }).Load(grid.Dataset, grid.Selection.SplitSeed, cancellationToken);
+            var dataset = new DatasetLoader(new DatasetLoaderOptions { DecodeThreads = 1 }).Load(grid.Dataset, grid.Selection.SplitSeed, cancellationToken);
+            if (CheckStudent(grid, dataset) is { } problem) return problem;
             var factory = new TeacherFactory();
             foreach (var teacher in grid.Teachers.Where(t => t.Spec.StartsWith("onnx-file:", StringComparison.Ordinal) || t.Spec.StartsWith("features:", StringComparison.Ordinal)))
             {

@@ -7,11 +7,11 @@ namespace AftSweep.Client.Commands;
 public abstract class RecordSourceSettings : CommandSettings
 {
     [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
-    [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id on the cluster (--cluster).")]
+    [Description("A folder of trial record files (one <trial>.json per trial), or a sweep id (or at least 8 of its first characters) on the cluster (--cluster).")]
     public string Target { get; init; } = "";
 
     [CommandOption("--cluster <CLUSTER>")]
-    [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]], postgres ($AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
+    [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]], postgres ($AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING, postgres:ENV_VAR, azure:CONNECTION_STRING or azure:ENV_VAR. Default: $AFTSWEEP_CLUSTER, else localhost.")]
     public string? Cluster { get; init; }
 
     [CommandOption("--cluster-id <ID>")]

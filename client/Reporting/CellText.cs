@@ -26,7 +26,25 @@ public static class CellText
 
     public static string SignedPercent(double fraction) => (fraction * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static string Lambda(double? lambda) => lambda is { } l ? l.ToString("G6", CultureInfo.InvariantCulture) : "–";
+    public static string Lambda(double? lambda) =>
+        lambda is { } l ? l.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal) : "–";
+
+    /// <summary>A difference of accuracies in percentage points, signed: "+2.3", "-0.4".</summary>
+    public static string Points(double fraction) => (fraction * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>The 95% interval of a comparison in points ("[+0.4, +4.1]"), or "–" when there is none.</summary>
+    public static string Interval(ComparisonRow row) =>
+        row.CiLow is { } low && row.CiHigh is { } high ? $"[{Points(low)}, {Points(high)}]" : "–";
+
+    /// <summary>"aft − stl", "aft − best other (kd)", "aft − aft-identity".</summary>
+    public static string Comparison(ComparisonRow row, string minus = "−") => row.Role switch
+    {
+        "best-other" => $"{row.Method} {minus} best other ({row.Baseline})",
+        _ => $"{row.Method} {minus} {row.Baseline}",
+    };
+
+    /// <summary>"widen the grid: lowest λ chosen" for a cell whose choice sits at an edge; "" otherwise.</summary>
+    public static string Edge(string? edge, string symbol = "λ") => edge is null ? "" : $"widen the grid: {edge} {symbol} chosen";
 
     public static string Number(double value, string format = "G6") => value.ToString(format, CultureInfo.InvariantCulture);
 }

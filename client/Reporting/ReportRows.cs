@@ -1,7 +1,10 @@
 namespace AftSweep.Client.Reporting;
 
 /// <summary>Stage-1 outcome of one cell: the chosen lambda and every lambda's mean holdout accuracy.</summary>
-public sealed record LambdaRow(string Method, string Combo, double? ChosenLambda, IReadOnlyList<LambdaScoreRow> Scores, IReadOnlyList<string> Warnings);
+/// <param name="Edge">"lowest" / "highest" when the chosen lambda is an end of a grid of several ("widen the grid"); else null.</param>
+/// <param name="HoldoutRows">Holdout rows the choice was made on; null without selection records.</param>
+public sealed record LambdaRow(string Method, string Combo, double? ChosenLambda, IReadOnlyList<LambdaScoreRow> Scores, IReadOnlyList<string> Warnings,
+    string? Edge = null, int? HoldoutRows = null);
 
 public sealed record LambdaScoreRow(double Lambda, double MeanHoldoutAccuracy, int Seeds);
 

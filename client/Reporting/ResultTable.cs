@@ -37,6 +37,14 @@ public sealed record TableCell
     /// <summary>Not best, but the best mean minus this mean is at most the best cell's SE.</summary>
     public bool WithinOneSe { get; init; }
     public double? ChosenLambda { get; init; }
+    /// <summary>The chosen lambda (linear-probe: its L2) is an end of a grid of several: "widen the grid".</summary>
+    public bool LambdaAtEdge => LambdaEdge is not null;
+    /// <summary>"lowest" / "highest", or null when not at an edge.</summary>
+    public string? LambdaEdge { get; init; }
+    /// <summary>Holdout rows the choice was made on (selection records; linear-probe: its own holdout); null when none.</summary>
+    public int? HoldoutRows { get; init; }
+    /// <summary>linear-probe: the chosen L2 strength (the first seed's, should seeds differ); null otherwise.</summary>
+    public double? ProbeL2 { get; init; }
     public int FailedTrials { get; init; }
     public int UnfinishedTrials { get; init; }
     /// <summary>(err_stl - err) / err_stl in this column; null for stl itself or when undefined.</summary>

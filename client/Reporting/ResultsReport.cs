@@ -2,11 +2,12 @@ namespace AftSweep.Client.Reporting;
 
 /// <summary>
 /// Every table of a sweep, computed once and rendered by each format writer. Its JSON form (camelCase,
-/// <see cref="Schema"/> 1) is the stable schema scripts read; accuracies are fractions in [0, 1].
+/// <see cref="Schema"/> 2) is the stable schema scripts read; accuracies are fractions in [0, 1].
+/// Schema 2 added the paired comparisons, the linear probe's rows and the lambda edge and holdout size per cell.
 /// </summary>
 public sealed record ResultsReport
 {
-    public const int CurrentSchema = 1;
+    public const int CurrentSchema = 2;
     public const string ReportKind = "aftsweep.results";
 
     public int Schema { get; init; } = CurrentSchema;
@@ -29,6 +30,10 @@ public sealed record DatasetReport
     /// <summary>aft and its ablations only; null when no ablation ran.</summary>
     public ResultTable? Ablation { get; init; }
     public required IReadOnlyList<LambdaRow> Lambdas { get; init; }
+    /// <summary>aft - stl, aft - kd, aft - the best other baseline and aft - each ablation, per combo, paired by seed.</summary>
+    public required IReadOnlyList<ComparisonRow> Comparisons { get; init; }
+    /// <summary>The linear probe's accuracy and L2 choice per combo (empty when linear-probe did not run).</summary>
+    public required IReadOnlyList<ProbeRow> LinearProbe { get; init; }
     public required IReadOnlyList<ErrorReductionRow> ErrorReductions { get; init; }
     public required IReadOnlyList<RhoRow> Rho { get; init; }
     public required IReadOnlyList<FailureRow> Failures { get; init; }

@@ -47,6 +47,8 @@ public static class ResultsReportBuilder
             Main = main,
             Ablation = ablation,
             Lambdas = dataset.Cells.Where(c => c.Info.IsRegularised).Select(LambdaRowOf).ToList(),
+            Comparisons = dataset.Comparisons.Select(ComparisonRowOf).ToList(),
+            LinearProbe = dataset.Cells.Where(c => c.Method == MethodId.LinearProbe).Select(ProbeRowOf).ToList(),
             ErrorReductions = ErrorReductions(main, stl),
             Rho = dataset.Cells.SelectMany(c => c.RhoByTeacher.Select(t =>
                 new RhoRow(c.Info.Name, c.ComboKey, t.Teacher, t.Spec, t.Width, t.MeanSum, t.MeanRho, t.Seeds, t.IsNoise))).ToList(),
@@ -101,6 +103,9 @@ public static class ResultsReportBuilder
             StandardError = cell.Statistics?.StandardError,
             StandardErrorDefined = cell.Statistics?.StandardErrorDefined ?? false,
             ChosenLambda = cell.ChosenLambda,
+            LambdaEdge = cell.LambdaEdge.Name(),
+            HoldoutRows = cell.Probe?.HoldoutRows ?? cell.HoldoutRows,
+            ProbeL2 = cell.Probe?.ChosenL2.FirstOrDefault(),
             FailedTrials = cell.FailedTrials.Count,
             UnfinishedTrials = cell.UnfinishedTrials,
             RelativeErrorReductionVsStl = reduction,
@@ -113,7 +118,37 @@ public static class ResultsReportBuilder
         cell.ComboKey,
         cell.ChosenLambda,
         cell.Selection?.Scores.Select(s => new LambdaScoreRow(s.Lambda, s.MeanHoldoutAccuracy, s.HoldoutAccuracies.Count)).ToList() ?? [],
-        cell.Warnings);
+        cell.Warnings,
+        cell.LambdaEdge.Name(),
+        cell.HoldoutRows);
+
+    private static ComparisonRow ComparisonRowOf(PairedComparison comparison)
+    {
+        var d = comparison.Difference;
+        return new ComparisonRow(comparison.Combo, comparison.Method.NameOf(), comparison.Baseline.NameOf(), RoleName(comparison.Role),
+            d.N, d.Seeds, d.MeanDifference, d.StandardError, d.Low, d.High, d.IntervalDefined, d.Resolved);
+    }
+
+    public static string RoleName(BaselineRole role) => role switch
+    {
+        BaselineRole.Stl => "stl",
+        BaselineRole.Kd => "kd",
+        BaselineRole.BestOther => "best-other",
+        BaselineRole.Ablation => "ablation",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+    };
+
+    private static ProbeRow ProbeRowOf(CellSummary cell) => new(
+        cell.ComboKey,
+        cell.Statistics?.Mean,
+        cell.Statistics is { StandardErrorDefined: true } s ? s.StandardError : null,
+        cell.N,
+        cell.Probe?.ChosenL2 ?? [],
+        cell.Probe?.Grid ?? [],
+        cell.Probe?.Edge.Name(),
+        cell.Probe?.HoldoutRows,
+        cell.Probe?.ConvergedSeeds,
+        cell.Probe?.MaxIterations);
 
     /// <summary>Per method, the column-wise reductions vs stl and their plain average (the paper's summary number).</summary>
     private static List<ErrorReductionRow> ErrorReductions(ResultTable main, CellSummary? stl)
@@ -159,6 +194,25 @@ public static class ResultsReportBuilder
         foreach (var cell in dataset.Cells)
         {
             notes.AddRange(cell.Warnings.Select(w => $"{cell.Info.Name}|{Combo(cell)}: {w}"));
+        }
+
+        var atEdge = dataset.Cells.Where(c => c.LambdaEdge != LambdaEdge.None).ToList();
+        if (atEdge.Count > 0)
+        {
+            notes.Add("chosen at an end of its grid, so the best value may lie outside it (widen the grid): " +
+                      string.Join(", ", atEdge.Select(c => c.Probe is { } probe
+                          ? $"{c.Info.Name}|{Combo(c)} L2 {CellText.Lambda(probe.ChosenL2[0])} ({c.LambdaEdge.Name()} of {string.Join(", ", probe.Grid.Select(l => CellText.Lambda(l)))})"
+                          : $"{c.Info.Name}|{Combo(c)} lambda {CellText.Lambda(c.ChosenLambda!.Value)} ({c.LambdaEdge.Name()} of {string.Join(", ", c.LambdaGrid.Select(l => CellText.Lambda(l)))})")) + ".");
+        }
+
+        foreach (var cell in dataset.Cells.Where(c => c.Probe is { } p && p.ConvergedSeeds < p.Seeds))
+        {
+            notes.Add($"{cell.Info.Name}|{Combo(cell)}: the logistic regression did not converge for {cell.Probe!.Seeds - cell.Probe.ConvergedSeeds} of {cell.Probe.Seeds} seeds (iteration cap or line search; see the records' result.probe.stop).");
+        }
+
+        if (dataset.Comparisons.Count > 0 && dataset.Comparisons.All(c => !c.Difference.IntervalDefined))
+        {
+            notes.Add("paired comparisons: fewer than two seeds are common to aft and its baselines, so no interval can be computed and nothing is resolved; run more seeds.");
         }
 
         if (stl?.Statistics is null)

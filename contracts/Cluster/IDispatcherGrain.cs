@@ -46,6 +46,10 @@ public interface IDispatcherGrain : IGrainWithIntegerKey
     [Alias("CancelSweep")]
     Task<int> CancelSweepAsync(string sweepId);
 
+    /// <summary>Takes back a cancellation: the sweep's items are accepted (and leased) again.</summary>
+    [Alias("ResumeSweep")]
+    Task ResumeSweepAsync(string sweepId);
+
     /// <summary>Forgets a finished sweep (no more resync pokes).</summary>
     [Alias("ForgetSweep")]
     Task ForgetSweepAsync(string sweepId);

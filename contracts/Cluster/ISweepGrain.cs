@@ -30,6 +30,13 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task<int> CancelAsync();
 
+    /// <summary>
+    /// Takes back a cancellation: the sweep runs on, its unfinished trials (cancelled or never started) queued again;
+    /// finished ones keep their records. Returns how many trials are unfinished; 0 when the sweep was not cancelled.
+    /// </summary>
+    [Alias("Resume")]
+    Task<int> ResumeAsync();
+
     /// <summary>Re-queues failed trials (all, or the one given) with a fresh attempt budget; returns how many.</summary>
     [Alias("Retry")]
     Task<int> RetryAsync(string? trialId);
@@ -55,12 +62,15 @@ public enum SweepPhase
 {
     NotSubmitted = 0,
     Running = 1,
-    /// <summary>Every trial finished (some may have failed: see the counts).</summary>
+    /// <summary>Nothing is pending, leased or running any more (some trials may have failed, or be blocked by a failed stage 1: see the counts).</summary>
     Completed = 2,
     Cancelled = 3,
 }
 
-/// <summary>Trials per state.</summary>
+/// <summary>
+/// Trials per state. <see cref="Blocked"/>: stage-2 trials of a cell whose stage 1 failed entirely; they cannot run
+/// (nor count as pending) until a retry of the failed selection trials succeeds.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("aftsweep.TrialCounts.v1")]
 public sealed record TrialCounts(
     [property: Id(0)] int Total,
@@ -69,9 +79,13 @@ public sealed record TrialCounts(
     [property: Id(3)] int Running,
     [property: Id(4)] int Succeeded,
     [property: Id(5)] int Failed,
-    [property: Id(6)] int Cancelled)
+    [property: Id(6)] int Cancelled,
+    [property: Id(7)] int Blocked = 0)
 {
     public int Finished => Succeeded + Failed + Cancelled;
+
+    /// <summary>Trials that will still run without anyone acting: queued, leased or running.</summary>
+    public int Active => Pending + Leased + Running;
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.SweepStatus.v1")]

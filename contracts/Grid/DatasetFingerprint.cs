@@ -35,6 +35,31 @@ public static class DatasetFingerprint
         return node;
     }
 
+    /// <summary>
+    /// The dataset with each path the spec names (a file, or an image-folder root) replaced by
+    /// <paramref name="map"/>(role, path), roles as the fingerprint names them ("train.files[0000]", "test.labels").
+    /// Staging rewrites paths to staged references and back to local copies this way, so the roles always agree.
+    /// </summary>
+    public static DatasetSpec MapPaths(DatasetSpec dataset, Func<string, string, string> map)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(map);
+        SplitSource Map(string split, SplitSource source) => source with
+        {
+            Files = source.Files.Select((path, i) => map(FilesRole(split, i), path)).ToList(),
+            Images = source.Images is { } images ? map($"{split}.images", images) : null,
+            Labels = source.Labels is { } labels ? map($"{split}.labels", labels) : null,
+            X = source.X is { } x ? map($"{split}.x", x) : null,
+            Y = source.Y is { } y ? map($"{split}.y", y) : null,
+        };
+        return dataset with { Train = Map("train", dataset.Train), Test = Map("test", dataset.Test) };
+    }
+
+    /// <summary>(role, absolute path) for every file the fingerprint reads; an image-folder root contributes each file under it as "ROLE/relative/path".</summary>
+    public static IEnumerable<(string Role, string Path)> RoleFiles(DatasetSpec dataset) => Files(dataset);
+
+    private static string FilesRole(string split, int index) => $"{split}.files[{index.ToString("D4", CultureInfo.InvariantCulture)}]";
+
     /// <summary>(role, absolute path) for every file; an image-folder root contributes each file under it.</summary>
     private static IEnumerable<(string Role, string Path)> Files(DatasetSpec dataset)
     {
@@ -42,7 +67,7 @@ public static class DatasetFingerprint
         {
             for (var i = 0; i < source.Files.Count; i++)
             {
-                var role = $"{split}.files[{i.ToString("D4", CultureInfo.InvariantCulture)}]";
+                var role = FilesRole(split, i);
                 var path = source.Files[i];
                 if (dataset.Format == DatasetFormat.ImageFolder)
                 {

@@ -34,14 +34,36 @@ public sealed record TeacherRef([property: Id(0)] string Name, [property: Id(1)]
 [GenerateSerializer, Immutable, Alias("aftsweep.DownstreamSpec.v1")]
 public sealed record DownstreamSpec
 {
-    /// <summary>mlp | cnn-small | resnet18 | text-transformer.</summary>
+    /// <summary>An architecture of <see cref="DownstreamModels"/> (bert, dan, resnet18, resnet50, vit-s16, mlp, ...).</summary>
     [Id(0)] public required string Model { get; init; }
-    /// <summary>Absolute path of a weights file, or null for random init. The head is always fresh.</summary>
+    /// <summary>The checkpoint: an absolute file path (.safetensors or TorchSharp's format), an offline source of
+    /// <see cref="OfflineCheckpoints"/> (e.g. "onnx:minilm"), or null for random initialisation.</summary>
     [Id(1)] public string? Init { get; init; }
     /// <summary>Model knobs, scalars as invariant strings (e.g. "smallImageStem": "true").</summary>
     [Id(2)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
-    /// <summary>sha256 of the <see cref="Init"/> file, set by the planner (trial ids hash this, not the path).</summary>
+    /// <summary>sha256 of the checkpoint file and its side files (config, vocabulary), set by the planner (trial ids
+    /// hash this, not the paths); null for offline sources, which the code version covers.</summary>
     [Id(3)] public string? InitFingerprint { get; init; }
+    /// <summary>The architecture's config as canonical JSON (the grid's inline <c>config</c> object), or null.</summary>
+    [Id(4)] public string? Config { get; init; }
+    /// <summary>Absolute path of a config file (the grid's <c>config</c> as a path), or null: then a config.json next
+    /// to the checkpoint, or the offline source's, or the architecture's preset.</summary>
+    [Id(5)] public string? ConfigFile { get; init; }
+    /// <summary>Absolute path of a WordPiece vocab.txt (text models), or null: then the one next to the checkpoint,
+    /// or the offline source's, or MiniLM's.</summary>
+    [Id(6)] public string? Vocabulary { get; init; }
+    /// <summary>Which of the checkpoint's transformer layers the student keeps, in order (a DistilBERT-style smaller
+    /// student); null keeps them all.</summary>
+    [Id(7)] public IReadOnlyList<int>? Layers { get; init; }
+    /// <summary>"cls" or "mean" for transformer students; null = the architecture's default.</summary>
+    [Id(8)] public string? Pooling { get; init; }
+    /// <summary>Square input resolution images are resized to (image students); null = the dataset's own size.</summary>
+    [Id(9)] public int? Resolution { get; init; }
+    /// <summary>False keeps the checkpoint's classification head (its class count must match); null or true: a fresh
+    /// head. Null rather than true by default so specs written before the field existed keep their ids.</summary>
+    [Id(10)] public bool? NewHead { get; init; }
+
+    public bool KeepsCheckpointHead => NewHead == false;
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.SelectionSpec.v1")]

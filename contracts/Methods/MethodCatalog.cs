@@ -25,6 +25,7 @@ public static class MethodCatalog
 
     private static readonly Dictionary<string, MethodInfo> ByName = All.ToDictionary(m => m.Name, StringComparer.Ordinal);
     private static readonly Dictionary<MethodId, MethodInfo> ById = All.ToDictionary(m => m.Id);
+    private static readonly Dictionary<MethodId, int> Order = All.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
@@ -36,4 +37,7 @@ public static class MethodCatalog
         TryGet(name, out var info) ? info : throw new ArgumentException($"unknown method '{name}'", nameof(name));
 
     public static string NameOf(this MethodId id) => ById[id].Name;
+
+    /// <summary>Position in <see cref="All"/>: the row order of every table.</summary>
+    public static int IndexOf(MethodId id) => Order[id];
 }

@@ -30,12 +30,20 @@ public sealed record CellSummary
     [Id(9)] public IReadOnlyList<TeacherRhoSummary> RhoByTeacher { get; init; } = [];
     /// <summary>Inconsistencies found in the records that did not stop aggregation.</summary>
     [Id(10)] public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Every lambda the selection stage tried (any status), ascending; empty without selection records.</summary>
+    [Id(11)] public IReadOnlyList<double> LambdaGrid { get; init; } = [];
+    /// <summary>Holdout rows the lambda choice was made on (the selection records' evaluation rows); null without them.</summary>
+    [Id(12)] public int? HoldoutRows { get; init; }
+    /// <summary>linear-probe: its L2 choice and convergence over the final seeds; null for every other method.</summary>
+    [Id(13)] public ProbeSummary? Probe { get; init; }
 
     public string ComboKey => string.Join("+", Combo.Select(t => t.Name));
     public int N => FinalAccuracies.Count;
-    /// <summary>Fewer finished seeds than the sweep asked for (methods.md: flag cells with fewer than 3).</summary>
+    /// <summary>Fewer finished seeds than the sweep asked for (the grid's seed count; 3 by the paper's protocol).</summary>
     public bool Flagged => N < ExpectedSeeds;
     public MethodInfo Info => MethodCatalog.Get(Method);
+    /// <summary>The chosen lambda sits at an end of a grid of several ("widen the grid"); the probe's L2 likewise.</summary>
+    public LambdaEdge LambdaEdge => Probe?.Edge ?? LambdaEdges.Of(ChosenLambda, LambdaGrid);
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.SeedAccuracy.v1")]

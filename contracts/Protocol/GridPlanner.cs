@@ -15,9 +15,7 @@ public static class GridPlanner
         var datasetFingerprint = DatasetFingerprint.Compute(grid.Dataset, grid.Selection.SplitSeed);
         var teachers = grid.Teachers.Select(t => t with { Fingerprint = TeacherFingerprint.Compute(t.Spec) }).ToList();
         var byName = teachers.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var downstream = grid.Downstream.Init is { } init
-            ? grid.Downstream with { InitFingerprint = FileHashing.OfFile("aftsweep-init-v1", init) }
-            : grid.Downstream;
+        var downstream = grid.Downstream with { InitFingerprint = CheckpointFiles.Of(grid.Downstream).Fingerprint() };
 
         var cells = new List<CellPlan>();
         foreach (var method in grid.Methods)

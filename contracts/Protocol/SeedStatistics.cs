@@ -36,15 +36,18 @@ public sealed record SeedStatistics(
         return new SeedStatistics(n, mean, Math.Sqrt(variance) / Math.Sqrt(n), StandardErrorDefined: true);
     }
 
-    /// <summary>Cells with fewer finished seeds than this are flagged (methods.md: three seeds).</summary>
+    /// <summary>The paper's final-stage seed count (methods.md: seeds 0, 1, 2): the expected seeds when nothing says otherwise.</summary>
     public const int MinimumSeeds = 3;
 
     /// <summary>The same statistics as a live-status summary: defined for zero seeds too, SE null below two.</summary>
-    public static SeedSummary MeanAndStandardError(IReadOnlyCollection<double> values)
+    /// <param name="values">One accuracy per finished seed.</param>
+    /// <param name="expectedSeeds">Seeds the cell should have (the grid's seed count): fewer finished ones are flagged.</param>
+    public static SeedSummary MeanAndStandardError(IReadOnlyCollection<double> values, int expectedSeeds = MinimumSeeds)
     {
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedSeeds, 1);
         if (values.Count == 0) return new SeedSummary(0, double.NaN, null, Flagged: true);
         var s = Of(values);
-        return new SeedSummary(s.N, s.Mean, s.StandardErrorDefined ? s.StandardError : null, Flagged: s.N < MinimumSeeds);
+        return new SeedSummary(s.N, s.Mean, s.StandardErrorDefined ? s.StandardError : null, Flagged: s.N < expectedSeeds);
     }
 }

@@ -4,7 +4,7 @@ namespace AftSweep.Contracts.Protocol;
 /// <param name="Count">Finished seeds.</param>
 /// <param name="Mean">Mean accuracy; NaN when <paramref name="Count"/> is 0.</param>
 /// <param name="StandardError">Sample standard deviation (n-1) / sqrt(n); null when fewer than two seeds.</param>
-/// <param name="Flagged">Fewer than <see cref="SeedStatistics.MinimumSeeds"/> finished seeds: reported, but marked.</param>
+/// <param name="Flagged">Fewer finished seeds than expected (the grid's seed count): reported, but marked.</param>
 [GenerateSerializer, Immutable, Alias("aftsweep.SeedSummary.v1")]
 public sealed record SeedSummary(
     [property: Id(0)] int Count,

@@ -8,7 +8,8 @@ namespace AftSweep.Contracts.Protocol;
 /// <summary>
 /// Turns a sweep's trial records into per-cell results following methods.md ("Hyperparameter selection and
 /// reporting"): lambda chosen from the selection records, final accuracies of that lambda per seed, mean and SE,
-/// cells flagged when fewer seeds finished than expected, failed trials named. Pure: the same records always give
+/// cells flagged when fewer seeds finished than expected, failed trials named, and the paired comparisons
+/// (<see cref="AftComparisons"/>). Pure: the same records always give
 /// the same summary, in the same order, on the client and in the sweep grain.
 /// </summary>
 public static class SweepAggregator
@@ -80,7 +81,7 @@ public static class SweepAggregator
         var cells = records
             .GroupBy(r => (r.Spec.Method, r.Spec.ComboKey))
             .Select(g => SummariseCell(g.ToList(), expected))
-            .OrderBy(c => CatalogIndex(c.Method))
+            .OrderBy(c => MethodCatalog.IndexOf(c.Method))
             .ThenBy(c => c.Combo.Count == 0 ? -1 : comboOrder[c.ComboKey])
             .ToList();
 
@@ -94,6 +95,7 @@ public static class SweepAggregator
             Combos = combos,
             Cells = cells,
             ExpectedSeeds = expected,
+            Comparisons = AftComparisons.Of(cells, combos.Select(c => string.Join("+", c.Select(t => t.Name))).ToList()),
         };
     }
 
@@ -104,8 +106,17 @@ public static class SweepAggregator
         var cellName = $"cell {info.Name}|{first.ComboKey}";
         var warnings = new List<string>();
 
-        var selectionScores = records
-            .Where(r => r.Spec.Stage == TrialStage.Selection && r.Status == TrialStatus.Succeeded)
+        var selectionRecords = records.Where(r => r.Spec.Stage == TrialStage.Selection).ToList();
+        var holdoutRows = selectionRecords
+            .Where(r => r.Status == TrialStatus.Succeeded && r.Result!.EvalRows > 0)
+            .Select(r => r.Result!.EvalRows).Distinct().Order().ToList();
+        if (holdoutRows.Count > 1)
+        {
+            warnings.Add($"selection trials were scored on holdouts of different sizes ({string.Join(", ", holdoutRows)} rows)");
+        }
+
+        var selectionScores = selectionRecords
+            .Where(r => r.Status == TrialStatus.Succeeded)
             .GroupBy(r => r.Spec.Lambda!.Value)
             .Select(g => new LambdaScore(g.Key, g.OrderBy(r => r.Spec.Seed).Select(r => r.Result!.Accuracy).ToList()))
             .ToList();
@@ -165,6 +176,9 @@ public static class SweepAggregator
             UnfinishedTrials = records.Count(r => r.Status is not (TrialStatus.Succeeded or TrialStatus.Failed)),
             RhoByTeacher = SummariseRho(succeeded, first.Combo, cellName),
             Warnings = warnings,
+            LambdaGrid = selectionRecords.Select(r => r.Spec.Lambda!.Value).Distinct().Order().ToList(),
+            HoldoutRows = holdoutRows.Count > 0 ? holdoutRows[0] : null,
+            Probe = first.Method == MethodId.LinearProbe ? ProbeSummary.Of(succeeded.Select(r => r.Result!)) : null,
         };
     }
 
@@ -230,19 +244,6 @@ public static class SweepAggregator
         {
             throw new InvalidDataException($"{Describe(record)}: result.accuracy is {result.Accuracy}, expected a number in [0, 1]");
         }
-    }
-
-    private static int CatalogIndex(MethodId id)
-    {
-        for (var i = 0; i < MethodCatalog.All.Count; i++)
-        {
-            if (MethodCatalog.All[i].Id == id)
-            {
-                return i;
-            }
-        }
-
-        return int.MaxValue;
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -20,6 +20,8 @@ public sealed record DatasetSummary
     /// <summary>Cells in catalog method order, then combo order.</summary>
     [Id(3)] public required IReadOnlyList<CellSummary> Cells { get; init; }
     [Id(4)] public required int ExpectedSeeds { get; init; }
+    /// <summary>aft vs stl, kd, the best other baseline and its ablations, paired by seed per combo (<see cref="AftComparisons"/>).</summary>
+    [Id(5)] public IReadOnlyList<PairedComparison> Comparisons { get; init; } = [];
 
     /// <summary>"sst2 (text-transformer)".</summary>
     public string Title => $"{Dataset} ({Downstream.Model})";

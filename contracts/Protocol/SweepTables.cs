@@ -26,17 +26,27 @@ public static class SweepTables
 {
     public static string CellKey(TrialSpec spec) => $"{spec.Method.NameOf()}|{spec.ComboKey}";
 
-    public static IReadOnlyList<CellResult> FromRecords(IEnumerable<TrialRecord> records)
+    /// <param name="records">Records of one sweep.</param>
+    /// <param name="expectedSeeds">Final seeds each cell should have; null = the distinct final-stage seeds in the
+    /// records (any status), as <see cref="SweepAggregator"/> counts them, or 3 before any final record exists.</param>
+    public static IReadOnlyList<CellResult> FromRecords(IEnumerable<TrialRecord> records, int? expectedSeeds = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return records
+        var all = records.ToList();
+        var expected = expectedSeeds
+                       ?? all.Where(r => r.Spec.Stage == TrialStage.Final).Select(r => r.Spec.Seed).Distinct().Count() switch
+                       {
+                           0 => SeedStatistics.MinimumSeeds,
+                           var n => n,
+                       };
+        return all
             .GroupBy(r => CellKey(r.Spec), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(BuildCell)
+            .Select(g => BuildCell(g, expected))
             .ToList();
     }
 
-    private static CellResult BuildCell(IGrouping<string, TrialRecord> cell)
+    private static CellResult BuildCell(IGrouping<string, TrialRecord> cell, int expectedSeeds)
     {
         var succeeded = cell.Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null).ToList();
         var choice = LambdaSelection.ChooseFrom(succeeded
@@ -56,7 +66,7 @@ public static class SweepTables
             Method = first.Method,
             Combo = first.ComboKey,
             Choice = choice,
-            Final = SeedStatistics.MeanAndStandardError(finals.Select(r => r.Result!.Accuracy).ToList()),
+            Final = SeedStatistics.MeanAndStandardError(finals.Select(r => r.Result!.Accuracy).ToList(), expectedSeeds),
             FinishedSeeds = finals.Select(r => r.Spec.Seed).ToList(),
             FailedTrials = cell.Count(r => r.Status == TrialStatus.Failed),
         };

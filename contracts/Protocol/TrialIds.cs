@@ -58,12 +58,17 @@ public static class TrialIds
 
     private static string Hash(string canonical) => CanonicalJson.Sha256Hex($"{CodeVersion.Trials}\n{canonical}", Length);
 
-    /// <summary>Replaces a path-bearing teacher spec or init path by its path-free form; the fingerprint stays.</summary>
+    /// <summary>Replaces a path-bearing teacher spec or the checkpoint's paths by their path-free form; the
+    /// fingerprint stays.</summary>
     private static void Portable(JsonObject node)
     {
         if (node["spec"] is JsonValue spec && node["fingerprint"] is not null &&
             TeacherSpec.TryParse(spec.GetValue<string>(), "/", out var parsed, out _))
             node["spec"] = parsed.PortableForm;
-        if (node["initFingerprint"] is not null) node.Remove("init");
+        if (node["initFingerprint"] is null) return;
+        // The fingerprint stands for the checkpoint's files; an offline source's name is already portable.
+        if (node["init"] is JsonValue init && !OfflineCheckpoints.LooksOffline(init.GetValue<string>())) node.Remove("init");
+        node.Remove("configFile");
+        node.Remove("vocabulary");
     }
 }

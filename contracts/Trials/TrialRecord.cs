@@ -7,7 +7,8 @@ namespace AftSweep.Contracts.Trials;
 [GenerateSerializer, Immutable, Alias("aftsweep.TrialRecord.v1")]
 public sealed record TrialRecord
 {
-    public const int CurrentSchema = 1;
+    /// <summary>2 added <c>result.probe</c> (linear-probe trials); schema-1 records are still read (no probe).</summary>
+    public const int CurrentSchema = 2;
 
     [Id(0)] public int Schema { get; init; } = CurrentSchema;
     [Id(1)] public required string SweepId { get; init; }

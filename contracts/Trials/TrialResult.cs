@@ -25,6 +25,8 @@ public sealed record TrialResult
     [Id(12)] public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     [Id(13)] public int TrainRows { get; init; }
     [Id(14)] public int EvalRows { get; init; }
+    /// <summary>linear-probe only: the L2 choice and convergence of its logistic regression; null for every other method.</summary>
+    [Id(15)] public LinearProbeResult? Probe { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("aftsweep.TeacherRho.v1")]
@@ -33,10 +35,16 @@ public sealed record TeacherRho([property: Id(0)] string Teacher, [property: Id(
     public double Mean => Width == 0 ? 0 : Sum / Width;
 }
 
+/// <summary>
+/// One epoch of training: means over its steps, train accuracy over its rows, and for stage-1 (selection) trials the
+/// holdout accuracy of the weights at the epoch's end (null where not recorded: stage-2 trials, which must not look
+/// at test data while training, and records written before it was recorded).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("aftsweep.EpochPoint.v1")]
 public sealed record EpochPoint(
     [property: Id(0)] int Epoch,
     [property: Id(1)] double Loss,
     [property: Id(2)] double CrossEntropy,
     [property: Id(3)] double Regulariser,
-    [property: Id(4)] double TrainAccuracy);
+    [property: Id(4)] double TrainAccuracy,
+    [property: Id(5)] double? HoldoutAccuracy = null);

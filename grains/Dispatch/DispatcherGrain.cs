@@ -221,6 +221,12 @@ public sealed partial class DispatcherGrain(
         return affected;
     }
 
+    public Task ResumeSweepAsync(string sweepId)
+    {
+        _cancelled.Remove(sweepId);
+        return Task.CompletedTask;
+    }
+
     public async Task ForgetSweepAsync(string sweepId)
     {
         if (_active.Remove(sweepId)) await PersistActiveAsync();

@@ -1,3 +1,4 @@
+using AftSweep.Grains.Staging;
 using AftSweep.Infra.Storage;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
@@ -5,6 +6,7 @@ using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace AftSweep.Grains.Engine;
@@ -25,9 +27,15 @@ public static class AftSweepEngineServiceCollectionExtensions
         var location = StoreLocation.Resolve(options.Store, environment);
 
         services.AddSingleton(options);
-        services.AddSingleton<IDatasetLoader>(_ => new CachingDatasetLoader(new DatasetLoader(), options.DatasetCacheEntries));
-        services.AddSingleton<ITeacherFactory>(_ => new TeacherFactory());
-        services.AddSingleton(sp => new EngineStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
+        services.AddAftSweepStore(location, options);
+        // Staged datasets (`submit`) are fetched into the local cache before the loader reads them.
+        services.AddSingleton<IDatasetLoader>(sp =>
+            new CachingDatasetLoader(new StagedDatasetLoader(new DatasetLoader(), sp.GetRequiredService<StagedInputs>()), options.DatasetCacheEntries));
+        services.AddSingleton<ITeacherFactory>(sp => new TeacherFactory(new TeacherOptions
+        {
+            Device = options.TeacherDevice,
+            Logger = sp.GetService<ILoggerFactory>()?.CreateLogger<TeacherFactory>(),
+        }));
         services.AddSingleton(sp =>
         {
             var cache = location.Backend == StoreBackend.Local || options.CacheFolder is null
@@ -43,6 +51,21 @@ public static class AftSweepEngineServiceCollectionExtensions
         services.AddSingleton<Features.IFeatureExtractionRunner>(sp =>
             new FeatureStoreExtractionRunner(sp.GetRequiredService<FeatureStore>(), sp.GetRequiredService<IDatasetLoader>()));
         services.AddTrialExecutor(o => o.TorchThreads = options.ResolveTorchThreads());
+        // A staged checkpoint (downstream.init and its side files) is fetched before the trial opens it.
+        services.Replace(ServiceDescriptor.Singleton<ITrialExecutor>(sp =>
+            new StagedInputsExecutor(ActivatorUtilities.CreateInstance<TrialExecutor>(sp), sp.GetRequiredService<StagedInputs>())));
+        return services;
+    }
+
+    /// <summary>
+    /// The store alone (features, artifacts, staged files) and the staged-file cache: what every silo registers, also a
+    /// silo without worker slots, which still serves <see cref="Staging.StagingGrain"/> for `submit`.
+    /// </summary>
+    public static IServiceCollection AddAftSweepStore(this IServiceCollection services, StoreLocation location, EngineOptions options)
+    {
+        services.TryAddSingleton(sp => new EngineStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
+        services.TryAddSingleton(sp => new StagedInputs(sp.GetRequiredService<EngineStore>().Blobs,
+            options.StagedCache ?? StagedInputs.DefaultCacheFolder(), sp.GetService<ILogger<StagedInputs>>()));
         return services;
     }
 

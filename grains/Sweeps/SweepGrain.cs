@@ -1,4 +1,5 @@
 using AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
@@ -75,7 +76,7 @@ public sealed partial class SweepGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(MetricName(plan));
+        if (Plan is { } plan && !_forgotten) metrics.ForgetSweep(SweepId);
         return Task.CompletedTask;
     }
 
@@ -121,8 +122,8 @@ public sealed partial class SweepGrain(
         var cells = plan.Cells.Select(cell => new CellStatus
         {
             Key = cell.Key,
-            Selection = Count(cell.SelectionTrials.Select(t => t.Id), cell.SelectionTrials.Count, active),
-            Final = Count(FinalIds(cell), cell.FinalSeeds.Count, active),
+            Selection = Count(cell.SelectionTrials.Select(t => t.Id), cell.SelectionTrials.Count, active, blocked: false),
+            Final = Count(FinalIds(cell), cell.FinalSeeds.Count, active, blocked: _selectionFailed.Contains(cell.Key)),
             Choice = state.State.Choices.GetValueOrDefault(cell.Key),
             SelectionFailed = _selectionFailed.Contains(cell.Key),
             Result = results.GetValueOrDefault(cell.Key) ?? EmptyResult(cell),
@@ -163,14 +164,33 @@ public sealed partial class SweepGrain(
         await Dispatcher.CancelSweepAsync(SweepId);
         var affected = _specs.Count - _records.Count;
         LogCancelled(logger, SweepId, affected);
-        metrics.ForgetSweep(MetricName(Plan!));
+        metrics.ForgetSweep(SweepId);
         return affected;
+    }
+
+    public async Task<int> ResumeAsync()
+    {
+        RequirePlan();
+        if (!state.State.Cancelled) return 0;
+        state.State = state.State with { Cancelled = false };
+        await state.WriteStateAsync();
+        // The dispatcher accepts the sweep's items again before any is queued.
+        await Dispatcher.ResumeSweepAsync(SweepId);
+        _forgotten = false;
+        _baselineFinished = -1;
+        await AdvanceAsync();
+        await EnqueueUnfinishedAsync();
+        ReportProgress();
+        // Stage-2 trials whose lambda is not chosen yet count too: they will run.
+        var unfinished = Math.Max(Plan!.TotalTrialCount, _specs.Count) - _records.Count;
+        LogResumed(logger, SweepId, unfinished);
+        return unfinished;
     }
 
     public async Task<int> RetryAsync(string? trialId)
     {
         RequirePlan();
-        if (state.State.Cancelled) throw new InvalidOperationException($"sweep {SweepId} is cancelled: submit it again as a new grid to re-run it");
+        if (state.State.Cancelled) throw new InvalidOperationException($"sweep {SweepId} is cancelled: resume it first (`aftsweep retry {SweepId} --cancelled`)");
         List<TrialSpec> targets;
         if (trialId is null)
         {
@@ -447,8 +467,13 @@ public sealed partial class SweepGrain(
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
         LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
-        if (state.State.Cancelled) metrics.ForgetSweep(MetricName(Plan!));
-        else metrics.SweepFinished(MetricName(Plan!));
+        if (state.State.Cancelled) metrics.ForgetSweep(SweepId);
+        else
+        {
+            // The last records' science too: progress reports stop once the sweep is forgotten.
+            ReportScience(Plan!);
+            metrics.SweepFinished(SweepId, Plan!.Grid.Name);
+        }
     }
 
     /// <summary>
@@ -469,11 +494,29 @@ public sealed partial class SweepGrain(
         double? eta = null;
         var finishedSince = done - _baselineFinished;
         if (finishedSince > 0) eta = time.GetElapsedTime(_baselineAt).TotalSeconds / finishedSince * Math.Max(0, total - done);
-        metrics.ReportSweep(MetricName(plan), total == 0 ? 1 : (double)done / total, eta);
+        metrics.ReportSweep(SweepId, plan.Grid.Name, total == 0 ? 1 : (double)done / total, eta);
+        ReportScience(plan);
     }
 
-    /// <summary>The sweep label: the grid's name (readable, bounded by the sweeps a cluster runs), then the sweep id.</summary>
-    private string MetricName(SweepPlan plan) => string.IsNullOrEmpty(plan.Grid.Name) ? SweepId : plan.Grid.Name;
+    /// <summary>
+    /// The science gauges of every cell (Science dashboard): stage-1 mean holdout accuracy per lambda, the chosen
+    /// lambda, the mean test accuracy over the final seeds landed so far. O(records) per report: reports come with
+    /// batches of finished trials, not per trial.
+    /// </summary>
+    private void ReportScience(SweepPlan plan)
+    {
+        foreach (var cell in plan.Cells)
+        {
+            var holdout = cell.SelectionTrials.Select(t => _records.GetValueOrDefault(t.Id))
+                .Where(r => r is { Status: TrialStatus.Succeeded, Result: not null, Spec.Lambda: not null })
+                .GroupBy(r => r!.Spec.Lambda!.Value)
+                .ToDictionary(g => g.Key, g => g.Average(r => r!.Result!.Accuracy));
+            var finals = FinalIds(cell).Select(_records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
+                .Select(r => r!.Result!.Accuracy).ToList();
+            metrics.ReportCell(SweepId, plan.Grid.Name, cell.Method.NameOf(), cell.ComboKey, holdout,
+                state.State.Choices.GetValueOrDefault(cell.Key)?.Lambda, finals.Count == 0 ? null : finals.Average(), finals.Count);
+        }
+    }
 
     private void BuildTrials(SweepPlan plan)
     {
@@ -572,8 +615,11 @@ public sealed partial class SweepGrain(
 
     private IEnumerable<string> FinalIds(CellPlan cell) => _finalsOf.GetValueOrDefault(cell.Key) ?? [];
 
-    /// <summary>Counts the given trials; <paramref name="expected"/> covers stage-2 trials not created yet (pending, or cancelled).</summary>
-    private TrialCounts Count(IEnumerable<string> ids, int expected, Dictionary<string, ActiveWork> active)
+    /// <summary>
+    /// Counts the given trials; <paramref name="expected"/> covers stage-2 trials not created yet: cancelled in a
+    /// cancelled sweep, blocked when their cell's stage 1 failed (<paramref name="blocked"/>), else pending.
+    /// </summary>
+    private TrialCounts Count(IEnumerable<string> ids, int expected, Dictionary<string, ActiveWork> active, bool blocked)
     {
         int pending = 0, leased = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0, seen = 0;
         foreach (var id in ids)
@@ -590,14 +636,17 @@ public sealed partial class SweepGrain(
             }
         }
         var missing = Math.Max(0, expected - seen);
+        var notCreated = 0;
         if (state.State.Cancelled) cancelled += missing;
+        else if (blocked) notCreated = missing;
         else pending += missing;
-        return new TrialCounts(Math.Max(expected, seen), pending, leased, running, succeeded, failed, cancelled);
+        return new TrialCounts(Math.Max(expected, seen), pending, leased, running, succeeded, failed, cancelled, notCreated);
     }
 
     private static TrialCounts Sum(IEnumerable<TrialCounts> counts) => counts.Aggregate(
         new TrialCounts(0, 0, 0, 0, 0, 0, 0),
-        (a, b) => new TrialCounts(a.Total + b.Total, a.Pending + b.Pending, a.Leased + b.Leased, a.Running + b.Running, a.Succeeded + b.Succeeded, a.Failed + b.Failed, a.Cancelled + b.Cancelled));
+        (a, b) => new TrialCounts(a.Total + b.Total, a.Pending + b.Pending, a.Leased + b.Leased, a.Running + b.Running, a.Succeeded + b.Succeeded,
+            a.Failed + b.Failed, a.Cancelled + b.Cancelled, a.Blocked + b.Blocked));
 
     private static CellResult EmptyResult(CellPlan cell) => new()
     {
@@ -635,6 +684,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} cancelled ({Trials} unfinished trials)")]
     private static partial void LogCancelled(ILogger logger, string sweepId, int trials);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} resumed ({Trials} unfinished trials queued again)")]
+    private static partial void LogResumed(ILogger logger, string sweepId, int trials);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} finished: {Succeeded} succeeded, {Failed} failed")]
     private static partial void LogFinished(ILogger logger, string sweepId, int succeeded, int failed);

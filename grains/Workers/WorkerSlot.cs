@@ -26,9 +26,6 @@ public sealed partial class WorkerSlot(
     ILogger logger,
     AftSweepMetrics? metrics = null)
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
-    private const int CommitTries = 5;
     /// <summary>
     /// Most leases a slot holds at once; batches only grow while items finish within <see cref="FastItem"/>. Four, not
     /// more: a batch's commit waits for the slowest of its owners, and every leased item is work queued in front of every
@@ -42,39 +39,19 @@ public sealed partial class WorkerSlot(
 
     private readonly IDispatcherGrain _dispatcher = grains.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
     private readonly IReadOnlyList<WorkKind> _kinds = extraction is null ? [WorkKind.Trial] : [WorkKind.Trial, WorkKind.FeatureShard];
+    private readonly Polly.ResiliencePipeline _leases = SlotResilience.Lease((e, delay) => LogLeaseFailed(logger, e, worker, delay.TotalMilliseconds));
+    private readonly Polly.ResiliencePipeline _commits = SlotResilience.Commit((e, key, attempt) => LogCommitRetry(logger, e, worker, key, attempt));
 
     public string Worker => worker;
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var backoff = MinBackoff;
         while (!stopping.IsCancellationRequested)
         {
             IReadOnlyList<Lease> leases;
             try
             {
-                var request = new LeaseRequest
-                {
-                    Worker = worker,
-                    Device = device,
-                    Kinds = _kinds,
-                    CachedFeatureKeys = cache.CachedFeatureKeys(),
-                    WaitMilliseconds = (int)options.LongPollWait.TotalMilliseconds,
-                    MaxItems = _window,
-                };
-                // Real trials take seconds to hours: one at a time. Only items that finish in milliseconds (no-ops, instant
-                // failures) are leased in batches, so their round trips to the dispatcher are shared.
-                leases = _window == 1
-                    ? await _dispatcher.LeaseAsync(request) is { } one ? [one] : []
-                    : await _dispatcher.LeaseBatchAsync(request);
-                backoff = MinBackoff;
-            }
-            catch (Exception e) when (!stopping.IsCancellationRequested)
-            {
-                LogLeaseFailed(logger, e, worker, backoff.TotalMilliseconds);
-                await Delay(backoff, stopping);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                continue;
+                leases = await _leases.ExecuteAsync(static async (slot, _) => await slot.LeaseAsync(), this, stopping);
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
@@ -98,6 +75,24 @@ public sealed partial class WorkerSlot(
             }
             _window = clock.Elapsed < FastItem * leases.Count ? Math.Min(_window * 2, MaxWindow) : 1;
         }
+    }
+
+    private async Task<IReadOnlyList<Lease>> LeaseAsync()
+    {
+        var request = new LeaseRequest
+        {
+            Worker = worker,
+            Device = device,
+            Kinds = _kinds,
+            CachedFeatureKeys = cache.CachedFeatureKeys(),
+            WaitMilliseconds = (int)options.LongPollWait.TotalMilliseconds,
+            MaxItems = _window,
+        };
+        // Real trials take seconds to hours: one at a time. Only items that finish in milliseconds (no-ops, instant
+        // failures) are leased in batches, so their round trips to the dispatcher are shared.
+        return _window == 1
+            ? await _dispatcher.LeaseAsync(request) is { } one ? [one] : []
+            : await _dispatcher.LeaseBatchAsync(request);
     }
 
     /// <summary>
@@ -215,35 +210,31 @@ public sealed partial class WorkerSlot(
             Worker = worker,
             Outcome = f.Outcome,
         }).ToList();
-        var delay = MinBackoff;
         var sent = clock.Elapsed;
-        for (var attempt = 1; ; attempt++)
+        var context = Polly.ResilienceContextPool.Shared.Get(stopping);
+        context.Properties.Set(SlotResilience.CommitKey, commits[0].Key);
+        IReadOnlyList<CommitReply> replies;
+        try
         {
-            try
-            {
-                // Commits are idempotent by token (AlreadyAccepted): a batch whose reply was lost is safe to send again.
-                var replies = await _dispatcher.CommitBatchAsync(commits);
-                var acknowledged = clock.Elapsed;
-                for (var i = 0; i < finished.Count; i++)
-                {
-                    var timeline = finished[i].Timeline(sent, acknowledged);
-                    foreach (var observer in observers) observer.OnCommitted(worker, finished[i].Lease.Item, replies[i], timeline);
-                    if (replies[i] == CommitReply.Stale) LogStale(logger, worker, finished[i].Lease.Item.Key);
-                }
-                return;
-            }
-            catch (Exception e) when (attempt < CommitTries && !stopping.IsCancellationRequested)
-            {
-                LogCommitRetry(logger, e, worker, commits[0].Key, attempt);
-                await Delay(delay, stopping);
-                delay *= 2;
-            }
-            catch (Exception e)
-            {
-                // Give up: the leases expire and the work is re-queued; nothing was acknowledged, so nothing is lost.
-                LogCommitFailed(logger, e, worker, commits[0].Key);
-                return;
-            }
+            // Commits are idempotent by token (AlreadyAccepted): a batch whose reply was lost is safe to send again.
+            replies = await _commits.ExecuteAsync(static async (_, state) => await state.Dispatcher.CommitBatchAsync(state.Commits), context, (Dispatcher: _dispatcher, Commits: commits));
+        }
+        catch (Exception e)
+        {
+            // Give up: the leases expire and the work is re-queued; nothing was acknowledged, so nothing is lost.
+            LogCommitFailed(logger, e, worker, commits[0].Key);
+            return;
+        }
+        finally
+        {
+            Polly.ResilienceContextPool.Shared.Return(context);
+        }
+        var acknowledged = clock.Elapsed;
+        for (var i = 0; i < finished.Count; i++)
+        {
+            var timeline = finished[i].Timeline(sent, acknowledged);
+            foreach (var observer in observers) observer.OnCommitted(worker, finished[i].Lease.Item, replies[i], timeline);
+            if (replies[i] == CommitReply.Stale) LogStale(logger, worker, finished[i].Lease.Item.Key);
         }
     }
 
@@ -370,17 +361,6 @@ public sealed partial class WorkerSlot(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static async Task Delay(TimeSpan delay, CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(delay, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Worker}: lease call failed, retrying in {DelayMs} ms")]
     private static partial void LogLeaseFailed(ILogger logger, Exception e, string worker, double delayMs);

@@ -25,6 +25,7 @@ public sealed class AftSweepMetrics : IDisposable
     private readonly ConcurrentDictionary<(string Method, string Reason), long> _failures = new();
     private readonly ConcurrentDictionary<string, SlotCounts> _slots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SweepGaugeValue> _sweeps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Sweep, string Cell), CellScience> _science = new();
     private readonly ConcurrentDictionary<string, Func<long?>> _gpuMemory = new(StringComparer.Ordinal);
     private long _leaseExpirations;
 
@@ -65,6 +66,14 @@ public sealed class AftSweepMetrics : IDisposable
         meter.CreateObservableGauge(InstrumentNames.SweepProgress, ObserveProgress, description: "Fraction of a sweep's trials finished (active sweeps, and finished ones for a few minutes).");
         meter.CreateObservableGauge(InstrumentNames.SweepEta, ObserveEta, unit: "s", description: "Estimated seconds until a sweep finishes.");
         meter.CreateObservableGauge(InstrumentNames.GpuMemoryInUse, ObserveGpuMemory, unit: "By", description: "GPU memory in use, by device.");
+        meter.CreateObservableGauge(InstrumentNames.HoldoutAccuracy, ObserveHoldout,
+            description: "Stage 1: mean holdout accuracy over the selection seeds finished so far, per sweep, method, combo and lambda.");
+        meter.CreateObservableGauge(InstrumentNames.ChosenLambda, () => ObserveCells(c => c.ChosenLambda),
+            description: "The lambda stage 1 chose for a cell (per sweep, method, combo).");
+        meter.CreateObservableGauge(InstrumentNames.TestAccuracy, () => ObserveCells(c => c.TestAccuracy),
+            description: "Stage 2: mean test accuracy over the seeds finished so far, per sweep, method and combo.");
+        meter.CreateObservableGauge(InstrumentNames.TestSeeds, () => ObserveCells(c => c.TestSeeds > 0 ? c.TestSeeds : null),
+            description: "Stage 2: seeds whose test accuracy has landed, per sweep, method and combo.");
     }
 
     /// <summary>This instance's meter (tests listen to it alone; other silos in the process have their own).</summary>
@@ -109,13 +118,25 @@ public sealed class AftSweepMetrics : IDisposable
         else Interlocked.Decrement(ref counts.Busy);
     }
 
-    /// <summary>Called by the sweep coordinator whenever its counts change.</summary>
-    public void ReportSweep(string sweepName, double progress, double? etaSeconds) => _sweeps[sweepName] = new(progress, etaSeconds, null);
+    /// <summary>Called by the sweep coordinator whenever its counts change. <paramref name="sweepId"/> is the series' key; the grid's name is a label of its own.</summary>
+    public void ReportSweep(string sweepId, string grid, double progress, double? etaSeconds) => _sweeps[sweepId] = new(grid, progress, etaSeconds, null);
 
-    /// <summary>A finished sweep stays at 1.0 for <see cref="FinishedSweepLinger"/>, then leaves the gauges.</summary>
-    public void SweepFinished(string sweepName) => _sweeps[sweepName] = new(1, 0, _time.GetUtcNow() + FinishedSweepLinger);
+    /// <summary>A finished sweep stays at 1.0 (and its science) for <see cref="FinishedSweepLinger"/>, then leaves the gauges.</summary>
+    public void SweepFinished(string sweepId, string grid) => _sweeps[sweepId] = new(grid, 1, 0, _time.GetUtcNow() + FinishedSweepLinger);
 
-    public void ForgetSweep(string sweepName) => _sweeps.TryRemove(sweepName, out _);
+    public void ForgetSweep(string sweepId)
+    {
+        _sweeps.TryRemove(sweepId, out _);
+        foreach (var key in _science.Keys.Where(k => k.Sweep == sweepId)) _science.TryRemove(key, out _);
+    }
+
+    /// <summary>
+    /// A cell's science so far: stage-1 mean holdout accuracy per lambda, the chosen lambda, and the mean stage-2 test
+    /// accuracy over the seeds landed. Exported while the sweep is on the progress gauges.
+    /// </summary>
+    public void ReportCell(string sweepId, string grid, string method, string combo, IReadOnlyDictionary<double, double> holdoutByLambda,
+        double? chosenLambda, double? testAccuracy, int testSeeds) =>
+        _science[(sweepId, $"{method}|{combo}")] = new CellScience(grid, method, combo, holdoutByLambda, chosenLambda, testAccuracy, testSeeds);
 
     /// <summary>Reads <paramref name="bytesInUse"/> at each scrape; a null reading (device gone) exports nothing.</summary>
     public void WatchGpuMemory(string device, Func<long?> bytesInUse) => _gpuMemory[device] = bytesInUse;
@@ -128,17 +149,40 @@ public sealed class AftSweepMetrics : IDisposable
     private static string Known(string reason) => FailureReasons.All.Contains(reason) ? reason : FailureReasons.Error;
 
     private IEnumerable<Measurement<double>> ObserveProgress() =>
-        LiveSweeps().Select(kv => new Measurement<double>(kv.Value.Progress, Tag("sweep", kv.Key)));
+        LiveSweeps().Select(kv => new Measurement<double>(kv.Value.Progress, Tag("sweep", kv.Key), Tag("grid", kv.Value.Grid)));
 
     private IEnumerable<Measurement<double>> ObserveEta() =>
         LiveSweeps().Where(kv => kv.Value.EtaSeconds is not null)
-            .Select(kv => new Measurement<double>(kv.Value.EtaSeconds!.Value, Tag("sweep", kv.Key)));
+            .Select(kv => new Measurement<double>(kv.Value.EtaSeconds!.Value, Tag("sweep", kv.Key), Tag("grid", kv.Value.Grid)));
+
+    private IEnumerable<Measurement<double>> ObserveHoldout()
+    {
+        var live = LiveSweeps().Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var ((sweep, _), cell) in _science)
+        {
+            if (!live.Contains(sweep)) continue;
+            foreach (var (lambda, accuracy) in cell.HoldoutByLambda)
+                yield return new Measurement<double>(accuracy, [.. CellTags(sweep, cell), Tag("lambda", lambda.ToString("R", System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveCells(Func<CellScience, double?> value)
+    {
+        var live = LiveSweeps().Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var ((sweep, _), cell) in _science)
+        {
+            if (live.Contains(sweep) && value(cell) is { } v) yield return new Measurement<double>(v, CellTags(sweep, cell));
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] CellTags(string sweep, CellScience cell) =>
+        [Tag("sweep", sweep), Tag("grid", cell.Grid), Tag("method", cell.Method), Tag("combo", cell.Combo.Length == 0 ? "-" : cell.Combo)];
 
     private List<KeyValuePair<string, SweepGaugeValue>> LiveSweeps()
     {
         var now = _time.GetUtcNow();
         foreach (var kv in _sweeps)
-            if (kv.Value.RemoveAt is { } at && at <= now) _sweeps.TryRemove(kv);
+            if (kv.Value.RemoveAt is { } at && at <= now && _sweeps.TryRemove(kv)) ForgetSweep(kv.Key);
         return [.. _sweeps];
     }
 
@@ -160,5 +204,8 @@ public sealed class AftSweepMetrics : IDisposable
         public long Busy;
     }
 
-    private readonly record struct SweepGaugeValue(double Progress, double? EtaSeconds, DateTimeOffset? RemoveAt);
+    private readonly record struct SweepGaugeValue(string Grid, double Progress, double? EtaSeconds, DateTimeOffset? RemoveAt);
+
+    private sealed record CellScience(string Grid, string Method, string Combo, IReadOnlyDictionary<double, double> HoldoutByLambda,
+        double? ChosenLambda, double? TestAccuracy, int TestSeeds);
 }

@@ -3,7 +3,8 @@ namespace AftSweep.Infra.Metrics;
 /// <summary>
 /// Every AftSweep instrument name in one place (as Orleans' InstrumentNames.cs). Prometheus names follow from these:
 /// dots become underscores, counters get "_total", the unit is appended ("_seconds", "_bytes").
-/// Labels are bounded: method, state, device, slot, reason, source, teacher kind, sweep name; never trial ids.
+/// Labels are bounded: method, state, device, slot, reason, source, teacher kind, sweep id and grid name, combo and
+/// lambda of a sweep's grid; never trial ids.
 /// </summary>
 public static class InstrumentNames
 {
@@ -37,7 +38,13 @@ public static class InstrumentNames
     public const string DatabaseCommitDuration = "aftsweep.db.commit.duration";
     public const string DatabaseCommitWrites = "aftsweep.db.commit.writes";
 
-    // Sweeps (label: sweep)
+    // Sweeps (labels: sweep = the sweep id, grid = the grid's name)
     public const string SweepProgress = "aftsweep.sweep.progress";
     public const string SweepEta = "aftsweep.sweep.eta";
+
+    // Science, per sweep and cell (labels: sweep, grid, method, combo; holdout accuracy also lambda): bounded by the grid.
+    public const string HoldoutAccuracy = "aftsweep.science.holdout.accuracy";
+    public const string ChosenLambda = "aftsweep.science.lambda.chosen";
+    public const string TestAccuracy = "aftsweep.science.test.accuracy";
+    public const string TestSeeds = "aftsweep.science.test.seeds";
 }

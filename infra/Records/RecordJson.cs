@@ -28,8 +28,9 @@ public static class RecordJson
             throw new InvalidDataException($"{source}: not a trial record ({e.Message})", e);
         }
         if (record is null) throw new InvalidDataException($"{source}: empty trial record");
-        if (record.Schema != TrialRecord.CurrentSchema)
-            throw new InvalidDataException($"{source}: schema: record schema {record.Schema}, this build reads {TrialRecord.CurrentSchema}");
+        // Older schemas only lack fields added since (read as absent); a newer one may mean what this build cannot know.
+        if (record.Schema is < 1 || record.Schema > TrialRecord.CurrentSchema)
+            throw new InvalidDataException($"{source}: schema: record schema {record.Schema}, this build reads 1 to {TrialRecord.CurrentSchema}");
         return record;
     }
 

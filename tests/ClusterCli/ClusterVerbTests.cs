@@ -65,8 +65,10 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         var (code, text, _) = await fixture.RunOnClusterAsync("status", id);
         Assert.Equal(0, code);
         Assert.Contains($"sweep {id} 'cli-status': completed", text);
-        Assert.Matches(@"all\s+6\s+0\s+0\s+0\s+6", text);
-        Assert.Matches(@"throughput [0-9.]+ trials/min, ETA 0m00s", text);
+        Assert.Matches(@"all\s+6\s+0\s+0\s+0\s+0\s+0\s+6", text); // done running pending failed cancelled blocked total
+        Assert.Matches(@"throughput [0-9.]+ trials/min\r?\n", text);
+        Assert.DoesNotContain("ETA", text); // nothing left to estimate
+        Assert.True(json.GetProperty("etaSeconds").ValueKind == JsonValueKind.Null);
 
         var (watchCode, watch, _) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
         Assert.Equal(0, watchCode);
@@ -82,6 +84,16 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Equal(1, code);
         Assert.Contains("failed trial(s):", stderr);
         Assert.Contains("injected: loss diverged", stderr);
+
+        // kd's stage 1 failed entirely: its stage-2 trials are blocked (not pending), and the sweep says so.
+        var blocked = await JsonAsync("status", id);
+        Assert.Equal("completed", blocked.GetProperty("phase").GetString());
+        Assert.Equal(0, blocked.GetProperty("trials").GetProperty("pending").GetInt32());
+        Assert.Equal(0, blocked.GetProperty("trials").GetProperty("running").GetInt32());
+        Assert.Equal(2, blocked.GetProperty("trials").GetProperty("blocked").GetInt32());
+        var (_, blockedText, _) = await fixture.RunOnClusterAsync("status", id);
+        Assert.Contains("2 stage-2 trials cannot run", blockedText);
+        Assert.DoesNotContain("ETA", blockedText);
 
         var failed = await JsonAsync("trials", id, "--state", "failed");
         Assert.True(failed.GetArrayLength() >= 2, failed.ToString());
@@ -137,12 +149,78 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Equal(0, status.GetProperty("trials").GetProperty("succeeded").GetInt32());
         Assert.Equal(0, (await JsonAsync("trials", id, "--state", "pending")).GetArrayLength());
 
+        Assert.Equal(TrialsPerGrid, status.GetProperty("trials").GetProperty("cancelled").GetInt32()); // nothing finished: every trial is cancelled
+        var (_, cancelledText, _) = await fixture.RunOnClusterAsync("status", id);
+        Assert.Matches(@"all\s+0\s+0\s+0\s+0\s+6\s+0\s+6", cancelledText);
+
         var (retryCode, _, retryErr) = await fixture.RunOnClusterAsync("retry", id, "--failed");
         Assert.Equal(2, retryCode);
-        Assert.Contains("is cancelled", retryErr);
+        Assert.Contains("is cancelled: resume it first", retryErr);
         var (again, _, againErr) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("stuck"));
         Assert.Equal(2, again);
-        Assert.Contains("stays cancelled", againErr);
+        Assert.Contains("stays cancelled; submit it with --resume", againErr);
+
+        // Resumed: the cancelled trials run (this time they finish) and the sweep completes with every trial done once.
+        fixture.Executor.Blocked.TryRemove("stuck", out _);
+        fixture.Executor.ReleaseBlocked();
+        var (resumeCode, resumed, resumeErr) = await fixture.RunOnClusterAsync("retry", id[..8], "--cancelled");
+        Assert.True(resumeCode == 0, resumeErr);
+        Assert.Equal($"resumed sweep {id}: {TrialsPerGrid} unfinished trials queued again", resumed.Trim());
+        var (watchCode, _, watchErr) = await fixture.RunOnClusterAsync("status", id, "--watch", "--interval", "0.2");
+        Assert.True(watchCode == 0, watchErr);
+        var done = await JsonAsync("status", id);
+        Assert.Equal("completed", done.GetProperty("phase").GetString());
+        Assert.Equal(TrialsPerGrid, done.GetProperty("trials").GetProperty("succeeded").GetInt32());
+        Assert.Equal(0, done.GetProperty("trials").GetProperty("cancelled").GetInt32());
+        var (notCancelled, _, notCancelledErr) = await fixture.RunOnClusterAsync("retry", id, "--cancelled");
+        Assert.Equal(2, notCancelled);
+        Assert.Contains("not cancelled", notCancelledErr);
+    }
+
+    [Fact]
+    public async Task Submit_ResumeCancelledSweep_RunsItsUnfinishedTrialsToTheEnd()
+    {
+        fixture.Executor.Slow["resume"] = TimeSpan.FromSeconds(1.5);
+        var id = await SubmitAsync("resume", wait: false);
+        await WaitUntil(async () => (await fixture.Cluster.Sweeps.GetStatusAsync(id)).Trials.Running > 0);
+        var (cancelCode, _, _) = await fixture.RunOnClusterAsync("cancel", id);
+        Assert.Equal(0, cancelCode);
+        Assert.True((await fixture.Cluster.Sweeps.GetStatusAsync(id)).Trials.Succeeded < TrialsPerGrid);
+
+        var (code, stdout, stderr) = await fixture.RunOnClusterAsync("submit", fixture.WriteGrid("resume"), "--resume", "--wait");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(id, stdout.Trim());
+        Assert.Contains($"resumed cancelled sweep {id}", stderr);
+        Assert.Equal(TrialsPerGrid, (await JsonAsync("status", id)).GetProperty("trials").GetProperty("succeeded").GetInt32());
+    }
+
+    [Fact]
+    public async Task SweepIds_FullIdEverywhere_AndAnEightCharacterPrefixWorksForEveryVerb()
+    {
+        var id = await SubmitAsync("prefix", wait: true);
+        Assert.Equal(32, id.Length);
+        var prefix = id[..8];
+
+        var (statusCode, status, statusErr) = await fixture.RunOnClusterAsync("status", prefix);
+        Assert.True(statusCode == 0, statusErr);
+        Assert.Contains($"sweep {id} ", status); // the full id, not the prefix typed
+        var (trialsCode, trials, _) = await fixture.RunOnClusterAsync("trials", prefix.ToUpperInvariant(), "--json");
+        Assert.Equal(0, trialsCode);
+        Assert.Equal(TrialsPerGrid, JsonDocument.Parse(trials).RootElement.GetArrayLength());
+        var (resultsCode, results, resultsErr) = await fixture.RunOnClusterAsync("results", prefix, "--format", "csv");
+        Assert.True(resultsCode == 0, resultsErr);
+        Assert.Contains(",stl,", results);
+        var (retryCode, retry, retryErr) = await fixture.RunOnClusterAsync("retry", prefix, "--failed");
+        Assert.True(retryCode == 0, retryErr);
+        Assert.Equal($"re-queued 0 trials of sweep {id}", retry.Trim());
+
+        var (shortCode, _, shortErr) = await fixture.RunOnClusterAsync("status", id[..7]);
+        Assert.Equal(2, shortCode);
+        Assert.Contains("at least 8 characters", shortErr);
+        var (notHex, _, notHexErr) = await fixture.RunOnClusterAsync("trials", "not-a-sweep-id");
+        Assert.Equal(2, notHex);
+        Assert.Contains("is not a sweep id", notHexErr);
     }
 
     [Fact]
@@ -210,7 +288,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.True(b.GetProperty("failed").GetInt32() >= 2, b.ToString()); // kd's selection trials failed, so its stage 2 never ran
 
         Assert.True(textCode == 0, textErr);
-        Assert.Matches($@"{older}\s+cli-list-a\s+completed\s+6\s+0\s+0\s+0\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d", text);
+        Assert.Matches($@"{older}\s+cli-list-a\s+completed\s+6\s+0\s+0\s+0\s+0\s+0\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d", text);
         Assert.True(text.IndexOf(newer, StringComparison.Ordinal) < text.IndexOf(older, StringComparison.Ordinal));
     }
 
@@ -227,7 +305,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.All(lines, l => Assert.Matches($@"^\d\d:\d\d:\d\d {id} (running|completed): \d/6 done, 0 failed, \d running, \d pending; throughput ", l));
         Assert.Equal(lines.Length, lines.Distinct().Count()); // a line only when something changed
-        Assert.Matches(@"completed: 6/6 done, 0 failed, 0 running, 0 pending; throughput [0-9.]+ trials/min, ETA 0m00s$", lines[^1]);
+        Assert.Matches(@"completed: 6/6 done, 0 failed, 0 running, 0 pending; throughput [0-9.]+ trials/min$", lines[^1]);
     }
 
     [Fact]

@@ -196,6 +196,36 @@ public sealed class DatabaseGrainStorageTests(PostgresServer server)
         Assert.Equal("this write is broken", e.Message);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Kinds), MemberType = typeof(TestDatabases))]
+    public async Task Records_StoredAsCurrentSchemaJson_OlderSchemasReadNewerRefused(string kind)
+    {
+        using var temp = new TempDirectory("aftsweep-db-");
+        await using var lease = await TestDatabases.OpenAsync(kind, temp, server);
+        var store = new DatabaseRecordStore(lease.Database);
+        var (record, _) = Records();
+        await store.WriteAsync(record);
+
+        var (json, column) = await RawRecordAsync(lease, record);
+        Assert.Contains($"\"schema\":{TrialRecord.CurrentSchema}", json);
+        Assert.Contains("\"method\":\"aft\"", json);
+        Assert.Equal(TrialRecord.CurrentSchema, column);
+
+        // Records written before the probe change are schema 1: still read (they only lack fields added since).
+        await SetRecordSchemaAsync(lease, record, 1);
+        var old = await store.ReadAsync(record.SweepId, record.Spec.Id);
+        Assert.NotNull(old);
+        Assert.Equal(1, old.Schema);
+        Assert.Equal(0.5, old.Spec.Lambda);
+
+        // A newer schema may mean what this build cannot know: refused, naming the database, the record and the field.
+        await SetRecordSchemaAsync(lease, record, TrialRecord.CurrentSchema + 1);
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => store.ReadAsync(record.SweepId, record.Spec.Id));
+        Assert.Contains(record.Spec.Id, e.Message);
+        Assert.Contains("schema", e.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReadAsync("../etc", record.Spec.Id));
+    }
+
     [Fact]
     public async Task Read_CorruptState_ErrorNamesDatabaseStateAndGrain()
     {
@@ -211,6 +241,33 @@ public sealed class DatabaseGrainStorageTests(PostgresServer server)
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => Storage(lease).ReadStateAsync("s", Grain, new Holder<int>(0)));
         Assert.Contains("aftsweep.db", e.Message);
         Assert.Contains("state 's' of trial/abc123", e.Message);
+    }
+
+    private static async Task<(string Json, long Column)> RawRecordAsync(StateDatabaseLease lease, TrialRecord record)
+    {
+        await using var connection = await lease.Database.OpenReaderAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record, record_schema FROM trial_records WHERE sweep_id = @sweep_id AND trial_id = @trial_id";
+        SqlDialect.Add(command, "sweep_id", record.SweepId);
+        SqlDialect.Add(command, "trial_id", record.Spec.Id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Rewrites the stored JSON's schema number, as an older or newer AftSweep would have written it.</summary>
+    private static async Task SetRecordSchemaAsync(StateDatabaseLease lease, TrialRecord record, int schema)
+    {
+        var (json, _) = await RawRecordAsync(lease, record);
+        var rewritten = System.Text.RegularExpressions.Regex.Replace(json, "\"schema\":\\d+", $"\"schema\":{schema}");
+        await lease.Database.Writer.WriteAsync("rewrite", async context =>
+        {
+            var command = context.Command("UPDATE trial_records SET record = @record WHERE sweep_id = @sweep_id AND trial_id = @trial_id");
+            context.Dialect.AddJson(command, "record", rewritten);
+            SqlDialect.Add(command, "sweep_id", record.SweepId);
+            SqlDialect.Add(command, "trial_id", record.Spec.Id);
+            return await command.ExecuteNonQueryAsync();
+        });
     }
 
     private static (TrialRecord, TrialRecord) Records()

@@ -54,7 +54,7 @@ public sealed class PostgresSchemaTests(PostgresServer server)
         var ports = AftSweep.Client.Cluster.FreePorts.Take(3);
 
         var e = await Assert.ThrowsAnyAsync<Exception>(() => InProcessSilo.StartAsync(temp.Path,
-            "--clustering", "Postgres", "--store", "Postgres", $"--Cluster:PostgresConnectionString={database}",
+            "--clustering", "Postgres", "--state-store", "Postgres", $"--Cluster:PostgresConnectionString={database}",
             "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}", "--Workers:Devices="));
 
         var message = Innermost(e).Message;

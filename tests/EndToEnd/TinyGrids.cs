@@ -10,7 +10,7 @@ public static class TinyGrids
 
     /// <summary>Writes grid.json into <paramref name="folder"/> and returns its path.</summary>
     public static string Write(string folder, string name, object teachers, object combos, object methods, int[] seeds,
-        string? trainFile = null, int steps = 10)
+        string? trainFile = null, int steps = 10, string? testFile = null, string? init = null)
     {
         var grid = new Dictionary<string, object?>
         {
@@ -21,12 +21,12 @@ public static class TinyGrids
                 ["kind"] = "vectors",
                 ["format"] = "csv",
                 ["train"] = trainFile ?? Path.Combine(DigitsFolder, "digits-train.csv"),
-                ["test"] = Path.Combine(DigitsFolder, "digits-test.csv"),
+                ["test"] = testFile ?? Path.Combine(DigitsFolder, "digits-test.csv"),
                 ["header"] = false,
                 ["label"] = 64,
                 ["limit"] = new { train = 200, test = 100 },
             },
-            ["downstream"] = new { model = "mlp", init = (string?)null },
+            ["downstream"] = new { model = "mlp", init },
             ["teachers"] = teachers,
             ["combos"] = combos,
             ["methods"] = methods,

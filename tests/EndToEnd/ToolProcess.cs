@@ -19,11 +19,14 @@ public static class ToolProcess
         return File.Exists(here) ? here : throw new InvalidOperationException($"aftsweep.dll not found at {built} or {here}: build the client");
     }
 
-    public static async Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, args, TimeSpan.FromSeconds(120));
+
+    public static async Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, string[] args, TimeSpan limit)
     {
         var start = ChildProcess.Start("dotnet", workingDirectory, [ToolPath(), .. args]);
         start.Environment.Remove("AFTSWEEP_VERBOSE");
-        var result = await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(120));
+        var result = await ChildProcess.RunAsync(start, limit);
         return (result.Code, result.Stdout, result.Stderr);
     }
 }

@@ -194,9 +194,9 @@ public sealed partial class GridPlannerTests
         var plan = GridPlanner.Plan(Tiny());
 
         Assert.Equal("92bed81c2dd7e6564934221f3449b43ff2eb8d21f68ec2cfe457b0034a5e5ec1", plan.DatasetFingerprint);
-        Assert.Equal("d0d7c4fcd4214014d8f7e799d9bd768e", plan.SweepId);
+        Assert.Equal("9502a700a7f8910d2900b41873defa76", plan.SweepId);
         var trial = plan.Cells.Single(c => c.Key == "aft|feats").SelectionTrials[0];
-        Assert.Equal("8e8cea1489007957ec7bd21ba4e5d27b", trial.Id);
+        Assert.Equal("46875c971735f535778f26123184624e", trial.Id);
         var canonical = TrialIds.CanonicalForm(trial);
         Assert.DoesNotContain(TestPaths.Grids, canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("device", canonical, StringComparison.Ordinal);

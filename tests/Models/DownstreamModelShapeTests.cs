@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace AftSweep.Tests.Models;
 public sealed class DownstreamModelShapeTests
 {
     private static DownstreamModel Create(string name, InputShape input, int classes = 5, Dictionary<string, string>? options = null) =>
-        DownstreamModelFactory.Create(new DownstreamSpec { Model = name, Options = options ?? [] }, input, classes, CPU, seed: 1);
+        StudentFactory.Create(new DownstreamSpec { Model = name, Options = options ?? [] }, input, classes, CPU, seed: 1).Model;
 
     private static void AssertShapes(DownstreamModel model, Tensor x, int featureDim, int classes)
     {

@@ -18,7 +18,7 @@ public sealed class DeploymentConfigTests
     {
         var datasourceUid = ProvisionedDatasourceUid();
         var files = Dashboards.Files();
-        Assert.Equal(["feature-cache.json", "silos-and-devices.json", "sweeps.json"], files.Select(Path.GetFileName));
+        Assert.Equal(["feature-cache.json", "science.json", "silos-and-devices.json", "sweeps.json"], files.Select(Path.GetFileName));
         var uids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -29,6 +29,13 @@ public sealed class DeploymentConfigTests
                 $"{name}: schemaVersion must be a number >= 36");
             Assert.True(uids.Add(Text(root, "uid", name)), $"{name}: dashboard uid is not unique");
             Text(root, "title", name);
+            var variables = root.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+            foreach (var required in Dashboards.RequiredVariables)
+            {
+                Assert.True(variables.TryGetValue(required, out var variable), $"{name}: no '{required}' variable");
+                Assert.Equal(datasourceUid, variable.GetProperty("datasource").GetProperty("uid").GetString());
+                Assert.Equal(".*", variable.GetProperty("allValue").GetString());
+            }
             var panels = Dashboards.Panels(root).ToList();
             Assert.True(panels.Count >= 3, $"{name}: only {panels.Count} panels");
             var ids = panels.Select(p => p.GetProperty("id").GetInt32()).ToList();
@@ -44,7 +51,11 @@ public sealed class DeploymentConfigTests
                 foreach (var target in targets)
                 {
                     Assert.Equal(datasourceUid, target.GetProperty("datasource").GetProperty("uid").GetString());
-                    Text(target, "expr", $"{name} / {title}");
+                    var expr = Text(target, "expr", $"{name} / {title}");
+                    // Every panel follows the silo selector; sweep series follow the sweep selector too.
+                    Assert.Contains("instance=~\"$silo\"", expr);
+                    if (expr.Contains("aftsweep_sweep_", StringComparison.Ordinal) || expr.Contains("aftsweep_science_", StringComparison.Ordinal))
+                        Assert.Contains("sweep=~\"$sweep\"", expr);
                 }
             }
         }
@@ -101,6 +112,108 @@ public sealed class DeploymentConfigTests
     }
 
     [Fact]
+    public void DockerCompose_EveryVariable_IsOneTheCodeReads_WithAValueOfItsType()
+    {
+        foreach (var composeFile in new[] { "docker-compose.yml", "docker-compose.cpu.yml" })
+        {
+            foreach (var (name, service) in Services(composeFile))
+            {
+                var environment = EnvironmentOf(service);
+                bool Referenced(string variable) => environment.Values.Any(v => v == $"azure:{variable}");
+                if (name.StartsWith("silo", StringComparison.Ordinal))
+                {
+                    foreach (var (variable, value) in environment)
+                    {
+                        if (variable.Contains("__", StringComparison.Ordinal))
+                        {
+                            var key = variable.Replace("__", ":", StringComparison.Ordinal);
+                            var type = AftSweep.Silo.Configuration.SiloConfigurationKeys.TypeOf(key);
+                            Assert.True(type is not null || AftSweep.Silo.Configuration.SiloConfigurationKeys.IsPassThrough(key),
+                                $"{composeFile}: {name} sets {variable}, which the silo does not bind");
+                            if (type is not null && !value.Contains("${", StringComparison.Ordinal))
+                                Assert.True(AftSweep.Infra.Configuration.ValueConversion.Problem(value, type) is null, $"{composeFile}: {name}: {variable}={value} is not a {type.Name}");
+                        }
+                        else
+                        {
+                            Assert.True(AftSweep.Silo.Configuration.SiloEnvironment.Variables.Contains(variable) || Referenced(variable),
+                                $"{composeFile}: {name} sets {variable}, which the silo does not read");
+                        }
+                    }
+                }
+                else if (name == "client")
+                {
+                    foreach (var variable in environment.Keys)
+                        Assert.True(AftSweep.Client.Commands.ClientEnvironment.Variables.Contains(variable) || Referenced(variable),
+                            $"{composeFile}: client sets {variable}, which aftsweep does not read (it reads {string.Join(", ", AftSweep.Client.Commands.ClientEnvironment.Variables)})");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DockerCompose_ClientAndSilos_ReachTheSameClusterAndStore()
+    {
+        var services = Services("docker-compose.yml");
+        var silo = EnvironmentOf(services["silo1"]);
+        var client = EnvironmentOf(services["client"]);
+        // The two silos differ in their address only.
+        Assert.Equal(silo.Where(kv => kv.Key != "Cluster__Address").OrderBy(kv => kv.Key, StringComparer.Ordinal),
+            EnvironmentOf(services["silo2"]).Where(kv => kv.Key != "Cluster__Address").OrderBy(kv => kv.Key, StringComparer.Ordinal));
+
+        // The client resolves its variables exactly as aftsweep does: Azure clustering on the silos' storage account and cluster id.
+        var cluster = AftSweep.Client.Commands.ClusterAccess.ClusterTarget.Parse(client["AFTSWEEP_CLUSTER"], v => client.GetValueOrDefault(v));
+        Assert.Equal(AftSweep.Infra.Orleans.ClusteringMode.Azure, cluster.Clustering);
+        Assert.Equal(silo["Cluster__Clustering"], cluster.Clustering.ToString());
+        Assert.Equal(silo["Cluster__AzureStorageConnectionString"], cluster.AzureStorageConnectionString);
+        Assert.Equal(silo["Cluster__ClusterId"], client["AFTSWEEP_CLUSTER_ID"]);
+        // One feature store for both, in Azurite: the silos' Engine:Store and the client's AFTSWEEP_STORAGE.
+        var siloStore = AftSweep.Infra.Storage.StoreLocation.Resolve(silo["Engine__Store"], v => silo.GetValueOrDefault(v));
+        var clientStore = AftSweep.Infra.Storage.StoreLocation.Resolve(null, v => client.GetValueOrDefault(v));
+        Assert.Equal(AftSweep.Infra.Storage.StoreBackend.Azure, siloStore.Backend);
+        Assert.Equal(siloStore.ConnectionString, clientStore.ConnectionString);
+        Assert.Contains("azurite:10000", siloStore.ConnectionString);
+    }
+
+    [Fact]
+    public void DockerCompose_ClientCommandFiles_AreInItsVolumes_AndNamedVolumesAreDeclared()
+    {
+        var root = LoadYaml("docker-compose.yml");
+        var declared = ((YamlMappingNode)root.Children[new YamlScalarNode("volumes")]).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!).ToHashSet();
+        foreach (var (name, service) in Services("docker-compose.yml"))
+        {
+            foreach (var source in Sequence(service, "volumes").Select(v => v.Split(':')[0]).Where(s => !s.StartsWith('.')))
+                Assert.True(declared.Contains(source), $"docker-compose.yml: {name} mounts volume {source}, which is not declared");
+        }
+        var client = Services("docker-compose.yml")["client"];
+        var mounts = Sequence(client, "volumes").Select(v => v.Split(':')).Where(p => p[0].StartsWith('.')).ToDictionary(p => p[1], p => p[0]);
+        var files = ((YamlSequenceNode)Child(client, "command")!).Cast<YamlScalarNode>().Select(n => n.Value!).Where(a => a.StartsWith('/')).ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var mount = mounts.Keys.Single(m => file.StartsWith(m + "/", StringComparison.Ordinal));
+            var local = Path.Combine(Root, mounts[mount], file[(mount.Length + 1)..]);
+            Assert.True(File.Exists(local), $"docker-compose.yml: the client's default command names {file}, which is {local} on the host: missing");
+        }
+    }
+
+    [Fact]
+    public void DockerCompose_EachSiloReservesOneConfigurableGpu()
+    {
+        var services = Services("docker-compose.yml");
+        var defaults = new List<string>();
+        foreach (var (silo, index) in new[] { ("silo1", 1), ("silo2", 2) })
+        {
+            var devices = (YamlSequenceNode)At(services[silo], "deploy", "resources", "reservations", "devices");
+            var ids = ((YamlSequenceNode)Child((YamlMappingNode)Assert.Single(devices), "device_ids")!).Cast<YamlScalarNode>().Select(n => n.Value!).ToList();
+            var id = Assert.Single(ids);
+            var match = System.Text.RegularExpressions.Regex.Match(id, $@"^\$\{{AFTSWEEP_SILO{index}_GPU:-(\d+)\}}$");
+            Assert.True(match.Success, $"{silo}: device_ids should be [\"${{AFTSWEEP_SILO{index}_GPU:-N}}\"], got {id}");
+            defaults.Add(match.Groups[1].Value);
+        }
+        Assert.Equal(defaults.Count, defaults.Distinct().Count()); // by default each silo has its own GPU
+    }
+
+    [Fact]
     public void PrometheusConfig_Targets_AreTheComposeSilosMetricsPorts()
     {
         var services = Services("docker-compose.yml");
@@ -137,6 +250,23 @@ public sealed class DeploymentConfigTests
         var root = LoadYaml(composeFile);
         var services = (YamlMappingNode)root.Children[new YamlScalarNode("services")];
         return services.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => (YamlMappingNode)kv.Value);
+    }
+
+    /// <summary>A service's environment, merge keys (&lt;&lt;: *anchor) followed, later keys overriding merged ones.</summary>
+    private static Dictionary<string, string> EnvironmentOf(YamlMappingNode service)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(YamlMappingNode node)
+        {
+            if (node.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && merged is YamlMappingNode parent) Add(parent);
+            foreach (var (key, value) in node.Children)
+            {
+                var name = ((YamlScalarNode)key).Value!;
+                if (name != "<<") result[name] = ((YamlScalarNode)value).Value ?? "";
+            }
+        }
+        if (Child(service, "environment") is YamlMappingNode environment) Add(environment);
+        return result;
     }
 
     private static YamlMappingNode LoadYaml(string relativePath)

@@ -87,7 +87,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             "--http-port", $"{http}", "--silo-port", $"{port}", "--gateway-port", $"{gateway}", "--primary-silo-port", $"{_ports[1]}",
             "--cluster-id", ClusterId, "--state", State, "--address", "127.0.0.1",
-            "--feature-store", StateOnAzure ? $"azure:{StorageVariable}" : Store,
+            "--store", StateOnAzure ? $"azure:{StorageVariable}" : Store, $"--Engine:StagedCache={Path.Combine(Root, "staged", $"silo{silo}")}",
             silo == 0 && !PrimaryWorks ? "--Workers:Devices=" : "--Workers:Devices=cpu", "--slots-per-device", $"{SlotsPerWorker}",
             "--FastFailureDetection=true", "--Scheduling:LeaseDuration=00:00:03", "--Scheduling:HeartbeatInterval=00:00:00.500",
             "--Scheduling:LongPollWait=00:00:00.500", "--Scheduling:ExpiryCheckInterval=00:00:00.250", "--Scheduling:ResyncInterval=00:00:02",
@@ -98,13 +98,13 @@ public sealed class ProcessCluster : IAsyncDisposable
         if (AzureConnection is not null)
         {
             args.AddRange(["--clustering", "Azure"]);
-            if (StateOnAzure) args.AddRange(["--store", "Azure"]);
+            if (StateOnAzure) args.AddRange(["--state-store", "Azure"]);
             environment["Cluster__AzureStorageConnectionString"] = AzureConnection;
             environment[StorageVariable] = AzureConnection;
         }
         if (Postgres is not null)
         {
-            args.AddRange(["--clustering", "Postgres", "--store", "Postgres"]);
+            args.AddRange(["--clustering", "Postgres", "--state-store", "Postgres"]);
             environment["Cluster__PostgresConnectionString"] = Postgres;
         }
         args.AddRange(extra);

@@ -72,7 +72,7 @@ public sealed class SecurityDefaultsTests
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => InProcessSilo.StartAsync(temp.Sub("silo"),
             "--http-port", $"{ports[0]}", "--silo-port", $"{ports[1]}", "--gateway-port", $"{ports[2]}",
-            "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--clustering", "Postgres", "--store", "Postgres",
+            "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--clustering", "Postgres", "--state-store", "Postgres",
             $"--Cluster:PostgresConnectionString={DeadPostgres()}", "--Workers:Devices=").WaitAsync(limit.Token));
 
         Assert.DoesNotContain(Secret, failure.ToString());
@@ -90,7 +90,7 @@ public sealed class SecurityDefaultsTests
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             silo = await InProcessSilo.StartAsync(temp.Sub("silo"),
                 "--http-port", $"{ports[0]}", "--silo-port", $"{ports[1]}", "--primary-silo-port", $"{ports[1]}", "--gateway-port", $"{ports[2]}",
-                "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--store", "Azure", $"--Cluster:AzureStorageConnectionString={ConnectionString}", "--Workers:Devices=")
+                "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--state-store", "Azure", $"--Cluster:AzureStorageConnectionString={ConnectionString}", "--Workers:Devices=")
                 .WaitAsync(limit.Token);
         }
         catch (Exception e)

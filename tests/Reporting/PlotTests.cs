@@ -2,6 +2,7 @@ using AftSweep.Client.Reporting;
 using AftSweep.Client.Reporting.Plots;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
+using AftSweep.Contracts.Trials;
 
 namespace AftSweep.Tests.Reporting;
 
@@ -87,7 +88,79 @@ public sealed class PlotTests : IDisposable
         Assert.Equal([1, 2, 3], aft.Points.Select(p => p.Epoch));
         // Last epoch loss = 1 - accuracy, averaged over 0.85, 0.86, 0.87.
         Assert.Equal(0.14, aft.Points[2].Loss, 12);
-        Assert.Equal(0.86, aft.Points[2].TrainAccuracy, 12);
+        Assert.Equal(0.86, aft.Points[2].TrainAccuracy.Mean, 12);
+        // Seeds at 0.85, 0.86, 0.87: sd 0.01, SE 0.01 / sqrt 3.
+        Assert.Equal(0.01 / Math.Sqrt(3), aft.Points[2].TrainAccuracy.StandardError, 12);
+        // Epoch 1: loss 1.0, CE 0.9 on every seed: lambda*R = 0.1 with no spread.
+        Assert.Equal(0.9, aft.Points[0].CrossEntropy.Mean, 12);
+        Assert.Equal(0.1, aft.Points[0].WeightedRegulariser.Mean, 12);
+        Assert.Equal(0, aft.Points[0].WeightedRegulariser.StandardError, 12);
+    }
+
+    [Fact]
+    public void LearningCurves_Figure_CrossEntropyAndRegulariserApart_MeanWithBands_LegendsOutside()
+    {
+        var figure = LearningCurvesPlot.Build(SyntheticSweep.Build(), "synth", "a");
+
+        Assert.Equal(3, figure.Panels.Count); // no stage-1 holdout curves were recorded here
+        Assert.StartsWith("synth: cross-entropy", figure.Panels[0].Axes.Title.Label.Text);
+        Assert.StartsWith("λ·R", figure.Panels[1].Axes.Title.Label.Text);
+        Assert.StartsWith("train accuracy", figure.Panels[2].Axes.Title.Label.Text);
+        // stl has no regulariser: it is in the CE and accuracy panels only.
+        Assert.DoesNotContain(LegendLabels(figure.Panels[1]), l => l == "stl");
+        Assert.Contains("stl", LegendLabels(figure.Panels[0]));
+        // Every series whose seeds disagree has its band (identical seeds have none to draw); every legend is outside the data area.
+        Assert.Equal(LearningCurvesPlot.Series(SyntheticSweep.Build(), "synth", "a").Count(s => s.Points.Any(p => p.TrainAccuracy.StandardError > 0)),
+            figure.Panels[2].GetPlottables<ScottPlot.Plottables.FillY>().Count());
+        Assert.All(figure.Panels, LegendIsOutside);
+    }
+
+    [Fact]
+    public void LearningCurves_SelectionRecordsWithHoldoutPerEpoch_GetTheirOwnPanelPerLambda()
+    {
+        var records = SyntheticSweep.Build().Select(r => r.Spec.Stage == TrialStage.Selection && r.Result is { } result
+            ? r with { Result = result with { Curve = [new(1, 1, 1, 0, 0.5, 0.6), new(2, 0.5, 0.5, 0, 0.7, result.Accuracy)] } }
+            : r).ToList();
+
+        var holdout = LearningCurvesPlot.Holdout(records, "synth", "a");
+        var figure = LearningCurvesPlot.Build(records, "synth", "a");
+
+        // Each lambda a regularised method tried on combo a (aft 0.1, 1, 10; aft-identity 1; kd 0.1, 1): one series each,
+        // mean over the selection seeds.
+        Assert.Equal(["aft [a] λ=0.1", "aft [a] λ=1", "aft [a] λ=10", "aft-identity [a] λ=1", "kd [a] λ=0.1", "kd [a] λ=1"], holdout.Select(h => h.Label));
+        Assert.Equal(0.85, holdout[1].Points[1].Accuracy.Mean, 12); // (0.84 + 0.86) / 2
+        Assert.Equal(4, figure.Panels.Count);
+        Assert.StartsWith("holdout accuracy per epoch", figure.Panels[3].Axes.Title.Label.Text);
+        Assert.Equal(holdout.Select(h => h.Label), LegendLabels(figure.Panels[3]));
+    }
+
+    [Fact]
+    public void LearningCurves_UnknownCombo_ErrorsListingTheCombos()
+    {
+        var e = Assert.Throws<ReportInputException>(() => LearningCurvesPlot.Build(SyntheticSweep.Build(), "synth", "foo"));
+
+        Assert.Equal("--combo: 'foo' is not a teacher combo of these records; choose one of a, a+b, b", e.Message);
+    }
+
+    [Fact]
+    public void LpCorrelation_Figure_EveryPointLabelledWithItsCombo_LegendOutside()
+    {
+        var series = LpCorrelationPlot.Series(Noisy);
+        var figure = LpCorrelationPlot.Build(Noisy);
+
+        var labels = figure.Panels[0].GetPlottables<ScottPlot.Plottables.Text>().Select(t => t.LabelText).ToList();
+        Assert.Equal(series.Sum(s => s.Points.Count), labels.Count);
+        Assert.Equal(series.SelectMany(s => s.Points).Select(p => p.Combo).Order(), labels.Order());
+        LegendIsOutside(figure.Panels[0]);
+    }
+
+    private static List<string> LegendLabels(ScottPlot.Plot plot) =>
+        plot.GetPlottables().SelectMany(p => p.LegendItems).Select(i => i.LabelText).Where(t => !string.IsNullOrEmpty(t)).ToList();
+
+    private static void LegendIsOutside(ScottPlot.Plot plot)
+    {
+        Assert.False(plot.Legend.IsVisible, "the legend inside the data area is shown");
+        Assert.Single(plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>());
     }
 
     [Fact]

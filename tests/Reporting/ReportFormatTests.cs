@@ -20,7 +20,7 @@ public sealed class ReportFormatTests
         Assert.Contains("| stl | 72.0 ± 1.2 | 72.0 ± 1.2 | 72.0 ± 1.2 |", md);
         Assert.Contains("| aft-identity | 84.0 ± 0.0 | – | – |", md);
         Assert.Contains("stl and scratch coincide", md);
-        Assert.Contains("| aft | b | 0.1 | **0.1: 82.0** · 1: 82.0 · 10: 79.0 |", md);
+        Assert.Contains("| aft | b | 0.1 | 100 | **0.1: 82.0** · 1: 82.0 · 10: 79.0 | widen the grid: lowest λ chosen |", md);
         Assert.Contains("| aft | +48.8% | +50.0% | +32.1% | +64.3% |", md);
         Assert.Contains("| aft | a+b | a | features:/data/a | 4 | 2.00 | 0.500 |", md);
         Assert.Contains("aft-b-0.1-2-final", md);
@@ -81,7 +81,7 @@ public sealed class ReportFormatTests
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
 
-        Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        Assert.Equal(2, root.GetProperty("schema").GetInt32());
         Assert.Equal("aftsweep.results", root.GetProperty("kind").GetString());
         var dataset = root.GetProperty("datasets")[0];
         Assert.Equal("synth", dataset.GetProperty("dataset").GetString());
@@ -100,6 +100,121 @@ public sealed class ReportFormatTests
 
         var back = JsonSerializer.Deserialize<ResultsReport>(json, JsonReportWriter.Options)!;
         Assert.Equal(Report.Datasets[0].Main.Cell("kd", "a")!.WithinOneSe, back.Datasets[0].Main.Cell("kd", "a")!.WithinOneSe);
+    }
+
+    [Fact]
+    public void Markdown_PairedComparisons_DifferenceIntervalAndVerdictInPoints()
+    {
+        var md = new MarkdownReportWriter().Write(Report);
+
+        Assert.Contains("### Paired comparisons", md);
+        // aft|a - stl: 0.15, 0.14, 0.13 -> +14.0 +- t(2) * 0.577 = [+11.5, +16.5]; aft|a - kd|a: +0.5 [-2.0, +3.0].
+        Assert.Contains("| a | aft − stl | 3 | +14.0 | [+11.5, +16.5] | **resolved: aft ahead** |", md);
+        Assert.Contains("| a | aft − kd | 3 | +0.5 | [-2.0, +3.0] | not resolved |", md);
+        Assert.Contains("| a | aft − best other (kd) | 3 | +0.5 | [-2.0, +3.0] | not resolved |", md);
+        Assert.Contains("| a | aft − aft-identity | 3 | +2.0 | [-0.5, +4.5] | not resolved |", md);
+        Assert.Contains("| b | aft − kd | 2 | +2.0 | [-10.7, +14.7] | not resolved |", md);
+        Assert.Contains("widen the grid): aft|b lambda 0.1 (lowest of 0.1, 1, 10), aft|a+b lambda 10 (highest of 1, 10)", md);
+        Assert.Contains("### Linear probe", md);
+        Assert.Contains("| a+b | 78.0 | – | – | – |  |", md); // records without a probe (schema 1): accuracy only
+    }
+
+    [Fact]
+    public void Markdown_OneSeed_NoIntervalNeverResolved()
+    {
+        var records = SyntheticSweep.Build().Where(r => r.Spec.Stage == Contracts.Trials.TrialStage.Selection || r.Spec.Seed == 0).ToList();
+        var report = ResultsReportBuilder.Build(Contracts.Protocol.SweepAggregator.Aggregate(records));
+        var md = new MarkdownReportWriter().Write(report);
+
+        Assert.Contains("| a | aft − stl | 1 | +15.0 | – | not resolved (n=1: no interval) |", md);
+        Assert.DoesNotContain("resolved: aft", md);
+        Assert.Contains("no interval can be computed and nothing is resolved", md);
+    }
+
+    [Fact]
+    public void Markdown_ProbeRecords_ChosenL2HoldoutRowsConvergenceAndEdge()
+    {
+        var records = SyntheticSweep.Build();
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].Spec.Method == Contracts.Methods.MethodId.LinearProbe && records[i].Spec.ComboKey == "a")
+                records[i] = records[i] with { Result = records[i].Result! with { Probe = PairedComparisonTests.Probe(1e-6, 30, converged: records[i].Spec.Seed != 2) } };
+        }
+        var report = ResultsReportBuilder.Build(Contracts.Protocol.SweepAggregator.Aggregate(records));
+
+        var md = new MarkdownReportWriter().Write(report);
+        Assert.Contains("| a | 75.0 | 1e-06 | 90 | 2 of 3 seeds | widen the grid: lowest L2 chosen |", md);
+        Assert.Contains("linear-probe|a: the logistic regression did not converge for 1 of 3 seeds", md);
+        var cell = report.Datasets[0].Main.Cell("linear-probe", "a")!;
+        Assert.Equal(1e-6, cell.ProbeL2);
+        Assert.Equal(90, cell.HoldoutRows);
+        Assert.True(cell.LambdaAtEdge);
+        var tex = new LatexReportWriter().Write(report);
+        Assert.Contains("a & 75.0 & 1e-06$^\\ast$ & 90 & 2 of 3 \\\\", tex);
+    }
+
+    [Fact]
+    public void Csv_AftRows_CarryTheirComparisons()
+    {
+        var lines = new CsvReportWriter().Write(Report).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select(ParseCsvLine).ToList();
+        string Field(List<string> row, string name) => row[Array.IndexOf(header, name)];
+
+        var aftA = rows.Single(r => Field(r, "method") == "aft" && Field(r, "combo") == "a");
+        Assert.Equal("3", Field(aftA, "vs_stl_n"));
+        Assert.Equal(0.14, double.Parse(Field(aftA, "vs_stl_diff"), System.Globalization.CultureInfo.InvariantCulture), 12);
+        Assert.Equal("true", Field(aftA, "vs_stl_resolved"));
+        Assert.Equal("false", Field(aftA, "vs_kd_resolved"));
+        Assert.Equal("kd", Field(aftA, "best_other"));
+        Assert.Equal("100", Field(aftA, "holdout_rows"));
+        Assert.Equal("", Field(aftA, "lambda_edge"));
+        var aftB = rows.Single(r => Field(r, "method") == "aft" && Field(r, "combo") == "b");
+        Assert.Equal("lowest", Field(aftB, "lambda_edge"));
+        var kdA = rows.Single(r => Field(r, "method") == "kd" && Field(r, "combo") == "a");
+        Assert.Equal("", Field(kdA, "vs_stl_n"));
+        Assert.Equal("highest", Field(kdA, "lambda_edge"));
+    }
+
+    [Fact]
+    public void Latex_PairedComparisonsTable()
+    {
+        var tex = new LatexReportWriter().Write(Report);
+        Assert.Contains("a & aft - stl & 3 & +14.0 & [+11.5, +16.5] & resolved: aft ahead \\\\", tex);
+        Assert.Contains("b & aft - best other (kd) & 2 & +2.0 & [-10.7, +14.7] & not resolved \\\\", tex);
+        Assert.Contains("aft & b & 0.1$^\\ast$ & 100 &", tex);
+        Assert.Equal(tex.Split("\\begin{tabular}").Length, tex.Split("\\end{tabular}").Length);
+    }
+
+    [Fact]
+    public void Json_ComparisonsProbeAndEdges_MachineReadable()
+    {
+        using var document = JsonDocument.Parse(new JsonReportWriter().Write(Report));
+        var dataset = document.RootElement.GetProperty("datasets")[0];
+
+        var vsStl = dataset.GetProperty("comparisons").EnumerateArray()
+            .Single(c => c.GetProperty("combo").GetString() == "a" && c.GetProperty("role").GetString() == "stl");
+        Assert.Equal("aft", vsStl.GetProperty("method").GetString());
+        Assert.Equal("stl", vsStl.GetProperty("baseline").GetString());
+        Assert.Equal(3, vsStl.GetProperty("n").GetInt32());
+        Assert.Equal(0.14, vsStl.GetProperty("meanDifference").GetDouble(), 12);
+        Assert.Equal(0.14 - 4.302652729911275 * 0.01 / Math.Sqrt(3), vsStl.GetProperty("ciLow").GetDouble(), 9);
+        Assert.True(vsStl.GetProperty("resolved").GetBoolean());
+        var bestOther = dataset.GetProperty("comparisons").EnumerateArray()
+            .Single(c => c.GetProperty("combo").GetString() == "b" && c.GetProperty("role").GetString() == "best-other");
+        Assert.Equal("kd", bestOther.GetProperty("baseline").GetString());
+        Assert.False(bestOther.GetProperty("resolved").GetBoolean());
+
+        var probe = dataset.GetProperty("linearProbe").EnumerateArray().Single(p => p.GetProperty("combo").GetString() == "a+b");
+        Assert.Equal(0.78, probe.GetProperty("mean").GetDouble(), 12);
+
+        var aftB = dataset.GetProperty("main").GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("method").GetString() == "aft").GetProperty("cells")[1];
+        Assert.True(aftB.GetProperty("lambdaAtEdge").GetBoolean());
+        Assert.Equal("lowest", aftB.GetProperty("lambdaEdge").GetString());
+        Assert.Equal(100, aftB.GetProperty("holdoutRows").GetInt32());
+        Assert.Equal("lowest", dataset.GetProperty("lambdas").EnumerateArray()
+            .Single(l => l.GetProperty("method").GetString() == "aft" && l.GetProperty("combo").GetString() == "b").GetProperty("edge").GetString());
     }
 
     [Theory]

@@ -117,6 +117,22 @@ public sealed class ReportingCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task App_PlotVerbUnknownComboOrKind_ExitCode2NamingTheChoices_NothingWritten()
+    {
+        var dir = WriteRecords(SyntheticSweep.Build());
+        var file = Path.Combine(folder.FullName, "curves.png");
+
+        var combo = await EndToEnd.CliRun.InvokeAsync("plot", dir, "--kind", "learning-curves", "--combo", "foo", "--out", file);
+        var kind = await EndToEnd.CliRun.InvokeAsync("plot", dir, "--kind", "curves", "--out", file);
+
+        Assert.Equal(2, combo.ExitCode);
+        Assert.Equal("error: --combo: 'foo' is not a teacher combo of these records; choose one of a, a+b, b", combo.Error.Trim());
+        Assert.Equal(2, kind.ExitCode);
+        Assert.Equal("error: --kind: 'curves' is not a plot kind (expected one of lp-correlation, noise-robustness, learning-curves)", kind.Error.Trim());
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task App_PlotVerb_WritesPng()
     {
         var dir = WriteRecords(SyntheticSweep.BuildWithNoise());

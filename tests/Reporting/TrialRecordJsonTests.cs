@@ -12,7 +12,7 @@ public sealed class TrialRecordJsonTests
     {
         var json = JsonNode.Parse(TrialRecordJson.Serialize(Sample))!;
 
-        Assert.Equal(1, (int)json["schema"]!);
+        Assert.Equal(TrialRecord.CurrentSchema, (int)json["schema"]!);
         Assert.Equal("succeeded", (string)json["status"]!);
         Assert.Equal("final", (string)json["spec"]!["stage"]!);
         Assert.Equal("aft", (string)json["spec"]!["method"]!);
@@ -47,11 +47,40 @@ public sealed class TrialRecordJsonTests
     public void Deserialize_NewerSchema_RefusedWithUpgradeHint()
     {
         var json = JsonNode.Parse(TrialRecordJson.Serialize(Sample))!;
-        json["schema"] = 2;
+        json["schema"] = TrialRecord.CurrentSchema + 1;
 
         var e = Assert.Throws<InvalidDataException>(() => TrialRecordJson.Deserialize(json.ToJsonString(), "t1.json"));
-        Assert.StartsWith("t1.json: schema: 2", e.Message);
+        Assert.StartsWith($"t1.json: schema: {TrialRecord.CurrentSchema + 1}", e.Message);
         Assert.Contains("newer", e.Message);
+    }
+
+    [Fact]
+    public void Deserialize_Schema1RecordWithoutProbe_ReadsWithNoProbe()
+    {
+        // Schema 1 (before the converged linear probe) had no result.probe.
+        var json = JsonNode.Parse(TrialRecordJson.Serialize(Sample))!;
+        json["schema"] = 1;
+        json["result"]!.AsObject().Remove("probe");
+
+        var record = TrialRecordJson.Deserialize(json.ToJsonString(), "old.json");
+        Assert.Equal(1, record.Schema);
+        Assert.Null(record.Result!.Probe);
+        Assert.Equal(Sample.Result!.Accuracy, record.Result.Accuracy);
+    }
+
+    [Fact]
+    public void Deserialize_LinearProbeRecord_ProbeRoundTrips()
+    {
+        var probe = SyntheticSweep.Build().First(r => r.Spec.Method == AftSweep.Contracts.Methods.MethodId.LinearProbe);
+        probe = probe with { Result = probe.Result! with { Probe = PairedComparisonTests.Probe(1e-3, 33, converged: true) } };
+        var text = TrialRecordJson.Serialize(probe);
+
+        var back = TrialRecordJson.Deserialize(text, "lp.json").Result!.Probe!;
+        Assert.Equal(1e-3, back.L2);
+        Assert.Equal(probe.Result.Probe!.Candidates, back.Candidates);
+        Assert.Equal("gradient", back.Stop);
+        Assert.Null(JsonNode.Parse(text)!["result"]!["probe"]!["atEdge"]); // derived, not stored
+        Assert.Equal(text, TrialRecordJson.Serialize(TrialRecordJson.Deserialize(text, "lp.json")));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class InputTensorTests
     {
         // Two 1x2 images; image 1's first pixel is (255, 0, 128).
         var pixels = new byte[] { 1, 2, 3, 4, 5, 6, 255, 0, 128, 7, 8, 9 };
-        using var inputs = new ImageInputs(new ImageBatch { Height = 1, Width = 2, Pixels = pixels }, CPU);
+        using var inputs = new ImageInputs(new ImageBatch { Height = 1, Width = 2, Pixels = pixels }, CPU, ImagePreprocessing.Cifar);
         using var index = tensor(new long[] { 1 }, [1]);
         using var x = inputs.Gather(index);
         Assert.Equal(new long[] { 1, 3, 1, 2 }, x.shape);

@@ -6,7 +6,7 @@ public sealed class StepBenchmarkTests
 {
     private static StepBenchmarkOptions Options(params string[] methods) => new()
     {
-        Model = "mlp", Methods = methods, BatchSize = 16, Steps = 3, WarmupSteps = 1, TeacherDim = 8, VectorDim = 12, Device = "cpu",
+        Downstream = new AftSweep.Contracts.Grid.DownstreamSpec { Model = "mlp" }, Methods = methods, BatchSize = 16, Steps = 3, WarmupSteps = 1, TeacherDim = 8, VectorDim = 12, Device = "cpu",
     };
 
     [Fact]

@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Torch;
 using AftSweep.Transfer.Training;
 using TorchSharp;
@@ -13,7 +14,7 @@ public sealed class TrainerTests
     private const int Classes = 3;
 
     private static TrainingSet Set(Transfer.Data.LabeledSplit split, bool withTeacher = false) =>
-        new(InputTensors.From(split, CPU), InputTensors.Labels(split.Labels, CPU),
+        new((split.Texts is null ? (StudentInput)VectorStudentInput.Instance : new TextStudentInput(Transfer.Text.WordPieceTokenizer.MiniLm, 128)).Load(split, CPU), InputTensors.Labels(split.Labels, CPU),
             withTeacher ? VectorInputs.From(Synthetic.TeacherFeatures(split.Labels, 5, informative: true, seed: 9), CPU) : null);
 
     private static MlpModel Mlp(int seed) => SeededConstruction.Build(seed, () => new MlpModel(Dim, Classes));
@@ -43,8 +44,8 @@ public sealed class TrainerTests
         var texts = Enumerable.Range(0, 48).Select(i => i % 2 == 0 ? $"a great film number {i}" : $"an awful film number {i}").ToArray();
         var split = new Transfer.Data.LabeledSplit { Labels = Enumerable.Range(0, 48).Select(i => i % 2).ToArray(), Texts = texts };
         using var data = Set(split);
-        using var model = Transfer.Models.DownstreamModelFactory.Create(
-            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputTensors.ShapeOf(split), 2, CPU, seed: 0);
+        using var model = StudentFactory.Create(
+            new Contracts.Grid.DownstreamSpec { Model = "text-transformer" }, InputShape.Of(split), 2, CPU, seed: 0).Model;
         Trainer.Train(model, null, data, new TrainingSettings { Steps = 30, BatchSize = 16, Lr = 1e-3, Seed = 0 });
         var accuracy = Evaluator.Accuracy(model, data.Inputs, data.Labels, 16);
         Assert.True(accuracy > 0.9, $"train accuracy {accuracy}");
@@ -66,6 +67,56 @@ public sealed class TrainerTests
         Assert.Equal(a.Curve, b.Curve);
         Assert.Equal(a.Accuracy, b.Accuracy);
         Assert.NotEqual(a.Curve, c.Curve);
+    }
+
+    [Fact]
+    public void Train_SameSeedAnyMethodOrSettings_SameDataOrder()
+    {
+        // Paired comparisons need every method of a seed to see the rows in the same order: the epoch shuffle must
+        // depend on the seed (and the row count) only, not on the regulariser, lambda, learning rates or the model.
+        IReadOnlyList<long> Order(int seed, bool regularised, double lr, double lambda)
+        {
+            var blobs = Synthetic.Blobs(100, Dim, Classes, 1.0, seed: 1);
+            for (var r = 0; r < blobs.Rows; r++) blobs.Vectors!.Values[r * Dim] = r; // column 0 = the row's index
+            using var train = Set(blobs, withTeacher: regularised);
+            using var model = new RowRecordingModel(Dim, Classes, seed);
+            using var prior = regularised ? new KdLikeTestRegulariser(model.FeatureDim, 5) : null;
+            Trainer.Train(model, prior, train, Settings(seed, steps: 12, lr: lr) with { Lambda = lambda });
+            return model.Rows;
+        }
+
+        var stl = Order(3, regularised: false, lr: 1e-3, lambda: 0);
+        Assert.Equal(3 * 100, stl.Count); // 100 rows in batches of 32: 4 batches per epoch, so 12 steps = 3 epochs
+        Assert.Equal(stl, Order(3, regularised: true, lr: 1e-2, lambda: 10));
+        Assert.Equal(stl, Order(3, regularised: true, lr: 1e-4, lambda: 0.1));
+        Assert.NotEqual(stl, Order(4, regularised: false, lr: 1e-3, lambda: 0));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), stl.Take(100).Order());
+    }
+
+    /// <summary>A linear model that records, batch by batch, the row index stored in column 0 of its input.</summary>
+    private sealed class RowRecordingModel : DownstreamModel
+    {
+        private readonly TorchSharp.Modules.Linear _head;
+        private readonly List<long> _rows = [];
+
+        public RowRecordingModel(int dim, int classes, int seed) : base("row-recorder")
+        {
+            FeatureDim = dim;
+            _head = SeededConstruction.Build(seed, () => nn.Linear(dim, classes));
+            RegisterComponents();
+        }
+
+        public IReadOnlyList<long> Rows => _rows;
+        public override int FeatureDim { get; }
+        public override string HeadName => "_head";
+
+        public override Tensor Features(Tensor x)
+        {
+            _rows.AddRange(x.select(1, 0).to(ScalarType.Int64).data<long>().ToArray());
+            return x * 0.01;
+        }
+
+        public override Tensor Head(Tensor features) => _head.forward(features);
     }
 
     [Fact]

@@ -78,6 +78,25 @@ public sealed class TrialExecutorTests
     }
 
     [Fact]
+    public async Task Execute_LinearProbe_RecordsItsL2ChoiceAndIgnoresTheStepBudget()
+    {
+        var spec = Spec(MethodId.LinearProbe, TrialStage.Final, Good);
+        var few = await Executor(Dataset()).ExecuteAsync(spec with { Training = spec.Training with { Steps = 1, Lr = 1e-6 } }, null, CancellationToken.None);
+        var many = await Executor(Dataset()).ExecuteAsync(spec with { Training = spec.Training with { Steps = 5000 } }, null, CancellationToken.None);
+
+        Assert.Equal(few.Accuracy, many.Accuracy);
+        var probe = Assert.IsType<LinearProbeResult>(few.Probe);
+        Assert.Equal(many.Probe!.L2, probe.L2);
+        Assert.Equal(20, probe.HoldoutRows); // the selection stage's 10% of the 200 training rows (split seed 42)
+        Assert.Equal(7, probe.Candidates.Count);
+        Assert.Contains(probe.Candidates, c => c.L2 == probe.L2 && c.HoldoutAccuracy > 0.9);
+        Assert.True(probe.Converged, $"stopped by {probe.Stop}");
+        Assert.Equal(probe.Iterations, few.Steps);
+        Assert.Empty(few.Curve);
+        Assert.Null((await Executor(Dataset()).ExecuteAsync(Spec(MethodId.Stl, TrialStage.Final), null, CancellationToken.None)).Probe);
+    }
+
+    [Fact]
     public async Task Execute_LinearProbeOnNoise_StaysNearChance()
     {
         var result = await Executor(Dataset()).ExecuteAsync(Spec(MethodId.LinearProbe, TrialStage.Final, Noise), null, CancellationToken.None);
@@ -136,7 +155,7 @@ public sealed class TrialExecutorTests
             var e = await Assert.ThrowsAsync<TrialFailedException>(() =>
                 Executor(Dataset()).ExecuteAsync(spec, null, CancellationToken.None));
             Assert.Contains("trial t123", e.Message);
-            Assert.Contains("'fc1.weight' has shape [256, 7] in the file but [256, 6] in the model", e.Message);
+            Assert.Contains("'fc1.weight' is [256, 7] in the file but the model needs [256, 6]", e.Message);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using AftSweep.Transfer.Data;
+
 namespace AftSweep.Transfer.Models;
 
 public enum InputKind { Image = 1, Vector = 2, Tokens = 3 }
@@ -20,6 +22,17 @@ public sealed record InputShape
 
     public static InputShape Tokens(int vocabSize, int maxLength) =>
         new() { Kind = InputKind.Tokens, VocabSize = vocabSize, MaxLength = maxLength };
+
+    /// <summary>The shape of a split's examples as stored (texts: token ids over MiniLM's vocabulary, the default
+    /// tokenizer; a checkpoint's own vocabulary replaces it when the student is built).</summary>
+    public static InputShape Of(LabeledSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        if (split.Images is { } images) return Image(3, images.Height, images.Width);
+        if (split.Vectors is { } vectors) return Vector(vectors.Dim);
+        if (split.Texts is not null) return Tokens(Text.WordPieceTokenizer.MiniLm.VocabularySize, TextTransformerModel.MaxLength);
+        throw new ArgumentException("the split has no payload (texts, images or vectors)");
+    }
 
     /// <summary>Width of one example flattened (what an MLP sees).</summary>
     public int FlatSize => Kind switch

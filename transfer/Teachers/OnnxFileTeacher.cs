@@ -75,7 +75,7 @@ public sealed class OnnxFileTeacher : ITeacher
             };
             if (dim <= 0) throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d], [b, seq, d] or [b, c, h, w] with fixed d, c, h, w");
             var runner = new ParallelImageRunner(options.ImageWorkers,
-                () => new OnnxFileImageWorker(spec, path, inputName, output, height, width, dims.Length));
+                () => new OnnxFileImageWorker(spec, path, inputName, output, height, width, dims.Length, options));
             var identity = ModelHash.Identity("onnx-file", hash,
                 $"input=image;resize=bilinear-halfpixel-{height}x{width};pixels=imagenet-normalised;output={output};pooling={(dims.Length == 3 ? "mean" : "flatten")}");
             return new OnnxFileTeacher(spec, dim, identity, runner, null);
@@ -88,7 +88,7 @@ public sealed class OnnxFileTeacher : ITeacher
             if (dims.Length is not (2 or 3))
                 throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d] or [b, seq, d] for a text model");
             var pooling = dims.Length == 3 ? TextPooling.Mean : TextPooling.None;
-            var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1), options.TextWorkers,
+            var encoder = new SentenceEncoder(spec, () => OnnxSessions.Open(spec, path, 1, options), options.TextWorkers,
                 WordPieceTokenizer.MiniLm, output, pooling, normalise: false, maxLength, options.TextBatchSize);
             var identity = ModelHash.Identity("onnx-file", hash,
                 $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");

@@ -20,7 +20,7 @@ public sealed class ResNet18Teacher : ITeacher
         var model = BundledModels.RequireFile(BundledModels.ResNet18Model);
         // Read once and shared (read-only) by every worker.
         var mean = new Lazy<ResNetMeanImage>(() => ResNetMeanImage.Load(SpecString, prep, ResNet18Worker.Size));
-        _runner = new ParallelImageRunner(options.ImageWorkers, () => new ResNet18Worker(SpecString, mean.Value, model));
+        _runner = new ParallelImageRunner(options.ImageWorkers, () => new ResNet18Worker(SpecString, mean.Value, model, options));
         _identity = new(() => ModelHash.Identity(SpecString, ModelHash.OfFile(prep), ModelHash.OfFile(model),
             "resize=bilinear-halfpixel-224;pixels=rgb-0-255;prep=ResNetPreprocess.onnx;output=Pooling395_Output_0;pooling=flatten"));
     }

@@ -32,7 +32,7 @@ public sealed class SentenceEmbeddingTeacher : ITeacher
         _encoder = new(() =>
         {
             var model = recipe.Package.ReadModel();
-            return new SentenceEncoder(recipe.Spec, () => OnnxSessions.Open(recipe.Spec, model, recipe.Package.ModelResource, 1),
+            return new SentenceEncoder(recipe.Spec, () => OnnxSessions.Open(recipe.Spec, model, recipe.Package.ModelResource, 1, options),
                 options.TextWorkers, recipe.Tokenizer(), "last_hidden_state", recipe.Pooling, normalise: true, recipe.MaxLength,
                 options.TextBatchSize);
         });

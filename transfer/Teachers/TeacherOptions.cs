@@ -1,3 +1,6 @@
+using AftSweep.Transfer.Teachers.Onnx;
+using Microsoft.Extensions.Logging;
+
 namespace AftSweep.Transfer.Teachers;
 
 /// <summary>
@@ -20,4 +23,14 @@ public sealed record TeacherOptions
     /// activations stay in L2.
     /// </summary>
     public int TextBatchSize { get; init; } = 16;
+
+    /// <summary>Where ONNX teachers run: auto (the first CUDA device when this build has ONNX Runtime's CUDA provider
+    /// and the machine a GPU), cpu, or cuda:N; a CUDA request that cannot be met runs on the CPU with one warning.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Receives the one fallback warning; null writes it to stderr.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>The execution provider every ONNX session of these teachers uses (resolved once per device string).</summary>
+    public OnnxDeviceChoice ExecutionChoice => OnnxExecutionProvider.ChooseHere(Device);
 }

@@ -14,26 +14,38 @@ public sealed class TokenInputs : InputTensor
     private readonly Tensor _lengths; // (N) int64: tokens per row, [CLS] and [SEP] included
 
     public TokenInputs(IReadOnlyList<string> texts, WordPieceTokenizer tokenizer, int maxLength, Device device)
+        : this(Encode(texts, tokenizer, maxLength), tokenizer.PadId, device)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must leave room for [CLS] and [SEP]");
-        var encoded = new int[texts.Count][];
+    }
+
+    /// <param name="encoded">Rows of token ids ([CLS] ... [SEP]), already in the model's numbering.</param>
+    /// <param name="padId">The pad id in that numbering.</param>
+    public TokenInputs(int[][] encoded, int padId, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
         var longest = 2;
-        for (var i = 0; i < texts.Count; i++)
-        {
-            encoded[i] = tokenizer.EncodeOne(texts[i] ?? string.Empty, maxLength);
-            longest = Math.Max(longest, encoded[i].Length);
-        }
-        var flat = new long[(long)texts.Count * longest];
+        foreach (var row in encoded) longest = Math.Max(longest, row.Length);
+        var flat = new long[(long)encoded.Length * longest];
+        if (padId != 0) Array.Fill(flat, padId);
         for (var i = 0; i < encoded.Length; i++)
             for (var j = 0; j < encoded[i].Length; j++) flat[(long)i * longest + j] = encoded[i][j];
         SequenceLength = longest;
         using (NewDisposeScope())
         {
-            _ids = tensor(flat, [texts.Count, longest]).to(device).DetachFromDisposeScope();
+            _ids = tensor(flat, [encoded.Length, longest]).to(device).DetachFromDisposeScope();
             _lengths = tensor(encoded.Select(e => (long)e.Length).ToArray()).to(device).DetachFromDisposeScope();
         }
+    }
+
+    /// <summary>[CLS] text [SEP] per row, cut to <paramref name="maxLength"/> tokens.</summary>
+    public static int[][] Encode(IReadOnlyList<string> texts, WordPieceTokenizer tokenizer, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must leave room for [CLS] and [SEP]");
+        var encoded = new int[texts.Count][];
+        for (var i = 0; i < texts.Count; i++) encoded[i] = tokenizer.EncodeOne(texts[i] ?? string.Empty, maxLength);
+        return encoded;
     }
 
     public int SequenceLength { get; }

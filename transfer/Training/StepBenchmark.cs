@@ -4,8 +4,8 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Regularisers;
-using AftSweep.Transfer.Text;
 using AftSweep.Transfer.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +15,8 @@ namespace AftSweep.Transfer.Training;
 /// <summary>What <c>bench step</c> measures: one model, one batch size, several methods.</summary>
 public sealed record StepBenchmarkOptions
 {
-    public required string Model { get; init; }
+    /// <summary>The student as a grid's <c>downstream</c> block names it (architecture, checkpoint, layers, ...).</summary>
+    public required DownstreamSpec Downstream { get; init; }
     public required IReadOnlyList<string> Methods { get; init; }
     public int BatchSize { get; init; } = 128;
     public int Steps { get; init; } = 20;
@@ -26,11 +27,10 @@ public sealed record StepBenchmarkOptions
     public int ImageSize { get; init; } = 32;
     /// <summary>mlp: input vector width.</summary>
     public int VectorDim { get; init; } = 512;
-    /// <summary>text-transformer: tokens per row.</summary>
+    /// <summary>Text students: tokens per row, [CLS] and [SEP] included.</summary>
     public int SequenceLength { get; init; } = 64;
     public double Lambda { get; init; } = 1;
     public string Device { get; init; } = "auto";
-    public IReadOnlyDictionary<string, string> ModelOptions { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -60,8 +60,8 @@ public static class StepBenchmark
     public static IReadOnlyList<StepTiming> Run(StepBenchmarkOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!DownstreamModelFactory.Names.Contains(options.Model))
-            throw new ArgumentException($"--model '{options.Model}' is not one of {string.Join(", ", DownstreamModelFactory.Names)}");
+        var architecture = DownstreamModels.Find(options.Downstream.Model)
+                           ?? throw new ArgumentException($"--model '{options.Downstream.Model}' is not one of {string.Join(", ", DownstreamModels.Names)}");
         if (options.BatchSize < 2) throw new ArgumentException($"--batch must be at least 2, got {options.BatchSize}");
         if (options.Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {options.Steps}");
         var methods = options.Methods.Select(m => MethodCatalog.TryGet(m, out var info)
@@ -72,15 +72,16 @@ public static class StepBenchmark
 
         var device = DeviceSelector.Resolve(options.Device);
         var rows = options.BatchSize * 4;
-        var (shape, inputs) = SyntheticInputs(options, rows, device);
-        using var data = new TrainingSet(inputs, SyntheticLabels(rows, options.NumClasses, device), SyntheticTeacher(rows, options.TeacherDim, device, out var teacherMatrix));
+        var split = SyntheticSplit(options, architecture, rows);
+        var shape = InputShape.Of(split);
+        using var data = new TrainingSet(LoadAsTrialsDo(options, shape, split, device), SyntheticLabels(rows, options.NumClasses, device), SyntheticTeacher(rows, options.TeacherDim, device, out var teacherMatrix));
 
         // Methods take turns in rounds rather than one after another, so a drift in the machine's speed (a shared
         // VM's neighbours, frequency changes) lands on every method alike instead of biasing the ratios to stl.
         var runs = new List<MethodRun>();
         try
         {
-            foreach (var method in methods) runs.Add(MethodRun.Prepare(options, method, shape, data, teacherMatrix, device));
+            foreach (var method in methods) runs.Add(MethodRun.Prepare(options, method, shape, split, data, teacherMatrix, device));
             foreach (var run in runs) run.WarmUp(options.WarmupSteps, device);
             var rounds = Math.Min(options.Steps, TimingRounds);
             for (var r = 0; r < rounds; r++)
@@ -111,10 +112,10 @@ public static class StepBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         var device = DeviceSelector.Resolve(options.Device);
-        var (shape, inputs) = SyntheticInputs(options, options.BatchSize, device);
-        using var owned = inputs;
-        var spec = new DownstreamSpec { Model = options.Model, Options = options.ModelOptions };
-        using var model = DownstreamModelFactory.Create(spec, shape, options.NumClasses, device, Seed);
+        var split = SyntheticSplit(options, DownstreamModels.Get(options.Downstream.Model), options.BatchSize);
+        using var student = StudentFactory.Create(options.Downstream, InputShape.Of(split), options.NumClasses, device, Seed);
+        using var inputs = student.Load([split], device).Single();
+        var model = student.Model;
         model.train();
         using var scope = NewDisposeScope();
         var batch = inputs.Gather(arange(options.BatchSize, dtype: ScalarType.Int64, device: device));
@@ -158,11 +159,12 @@ public static class StepBenchmark
             ? new StepTiming(_name, _timedSteps, _seconds, _cpuSeconds, null, null)
             : new StepTiming(_name, 0, 0, 0, null, _error);
 
-        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, TrainingSet data,
-            FeatureMatrix teacher, Device device)
+        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, Data.LabeledSplit split,
+            TrainingSet data, FeatureMatrix teacher, Device device)
         {
-            var spec = new DownstreamSpec { Model = options.Model, Options = options.ModelOptions };
-            var model = DownstreamModelFactory.Create(spec, shape, options.NumClasses, device, Seed);
+            var student = StudentFactory.Create(options.Downstream, shape, options.NumClasses, device, Seed);
+            student.Load([split], device).Single().Dispose(); // the vocabulary restriction trials apply
+            var model = student.Model;
             Regulariser? regulariser = null;
             try
             {
@@ -245,35 +247,42 @@ public static class StepBenchmark
         }
     }
 
-    private static (InputShape Shape, InputTensor Inputs) SyntheticInputs(StepBenchmarkOptions options, int rows, Device device)
+    /// <summary>The split as a trial's student reads it (a text student's vocabulary restricted to the split's tokens).</summary>
+    private static InputTensor LoadAsTrialsDo(StepBenchmarkOptions options, InputShape shape, Data.LabeledSplit split, Device device)
+    {
+        using var probe = StudentFactory.Create(options.Downstream, shape, options.NumClasses, CPU, Seed);
+        return probe.Load([split], device).Single();
+    }
+
+    /// <summary>Random examples of the kind the architecture reads: vectors, texts of
+    /// <see cref="StepBenchmarkOptions.SequenceLength"/> tokens, or square images.</summary>
+    private static Data.LabeledSplit SyntheticSplit(StepBenchmarkOptions options, DownstreamModelInfo architecture, int rows)
     {
         var random = SplitMix64.For(Seed, "bench-inputs");
-        switch (options.Model)
+        var labels = SyntheticLabelArray(rows, options.NumClasses);
+        switch (architecture.Accepts[0])
         {
-            case "mlp":
+            case DatasetKind.Vectors:
             {
                 var values = new float[rows * options.VectorDim];
                 for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextInt(2001) / 1000.0 - 1);
-                return (InputShape.Vector(options.VectorDim), new VectorInputs(values, rows, options.VectorDim, device));
+                return new Data.LabeledSplit { Labels = labels, Vectors = new Data.VectorBatch { Dim = options.VectorDim, Values = values } };
             }
-            case "text-transformer":
+            case DatasetKind.Text:
             {
-                // Ids drawn past the special tokens ([PAD] 0 ... [MASK] 103) so no position is masked.
-                var texts = new string[rows];
-                var vocabulary = WordPieceTokenizer.MiniLm;
+                // Common words, each one WordPiece token in the bundled vocabularies, so rows are SequenceLength long.
                 var words = new[] { "the", "model", "transfers", "knowledge", "from", "large", "foundation", "models", "to", "small", "ones" };
+                var texts = new string[rows];
                 for (var r = 0; r < rows; r++)
                     texts[r] = string.Join(' ', Enumerable.Range(0, options.SequenceLength - 2).Select(_ => words[random.NextInt(words.Length)]));
-                return (InputShape.Tokens(WordPieceTokenizer.MiniLm.VocabularySize, InputTensors.MaxTextTokens),
-                    new TokenInputs(texts, vocabulary, InputTensors.MaxTextTokens, device));
+                return new Data.LabeledSplit { Labels = labels, Texts = texts };
             }
             default:
             {
                 var side = options.ImageSize;
                 var pixels = new byte[rows * side * side * 3];
                 for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)random.NextInt(256);
-                var batch = new Data.ImageBatch { Height = side, Width = side, Pixels = pixels };
-                return (InputShape.Image(3, side, side), new ImageInputs(batch, device));
+                return new Data.LabeledSplit { Labels = labels, Images = new Data.ImageBatch { Height = side, Width = side, Pixels = pixels } };
             }
         }
     }

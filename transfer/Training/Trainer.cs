@@ -12,7 +12,8 @@ namespace AftSweep.Transfer.Training;
 /// The training loop of methods.md: epochs * batches-per-epoch steps over a fresh seeded shuffle each epoch (no
 /// augmentation), cosine learning rates set at each epoch's start, one dispose scope per step, progress every few
 /// steps and cancellation between steps. A non-finite loss stops the run with "diverged at step N (loss=...)".
-/// Returns the measurements; the caller evaluates the final weights.
+/// Returns the measurements; the caller evaluates the final weights (and, through <c>evaluateEachEpoch</c>, may record
+/// a held-out accuracy at each epoch's end).
 /// </summary>
 public static class Trainer
 {
@@ -22,7 +23,8 @@ public static class Trainer
         TrainingSet data,
         TrainingSettings settings,
         IProgress<TrialProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<double>? evaluateEachEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -66,7 +68,8 @@ public static class Trainer
                     progress?.Report(new TrialProgress(global + 1, plan.TotalSteps, stats[0], "train"));
             }
             var n = plan.BatchesPerEpoch;
-            curve.Add(new EpochPoint(epoch + 1, loss / n, ce / n, r / n, correct / plan.Rows));
+            // Evaluation runs in eval() under no_grad and restores train(): it changes nothing the next epoch computes.
+            curve.Add(new EpochPoint(epoch + 1, loss / n, ce / n, r / n, correct / plan.Rows, evaluateEachEpoch?.Invoke()));
         }
         clock.Stop();
         var last = curve[^1];

@@ -25,6 +25,7 @@ public sealed class TrainingStep : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
+        Torch.NativeAllocator.Configure();
         _model = model;
         _regulariser = regulariser;
         _lambda = regulariser is null ? 0 : settings.Lambda;

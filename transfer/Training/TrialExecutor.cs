@@ -5,8 +5,11 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Models.Architectures;
+using AftSweep.Transfer.Models.Checkpoints;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training.LinearProbe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TorchSharp;
@@ -16,8 +19,8 @@ namespace AftSweep.Transfer.Training;
 
 /// <summary>
 /// Runs one trial: loads the dataset, picks the stage's rows, fetches each teacher's features, checks that they
-/// agree, builds the model (linear-probe: a linear layer on the teacher features) and the method's regulariser,
-/// trains and evaluates the final weights. Bad input fails the trial with a message naming it; no Orleans here.
+/// agree, builds the model and the method's regulariser, trains and evaluates the final weights (linear-probe: fits
+/// a logistic regression on the teacher features to convergence instead, see <see cref="LinearProbeTrainer"/>). Bad input fails the trial with a message naming it; no Orleans here.
 /// </summary>
 public sealed partial class TrialExecutor : ITrialExecutor
 {
@@ -119,6 +122,9 @@ public sealed partial class TrialExecutor : ITrialExecutor
         ApplyThreads();
         var device = Guard(label, () => DeviceSelector.Resolve(spec.Training.Device));
         var numClasses = dataset.NumClasses;
+        if (method.Id == MethodId.LinearProbe)
+            return FitLinearProbe(spec, rows, teachers!, numClasses, device, label, progress, token);
+
         var settings = new TrainingSettings
         {
             Steps = spec.Training.Steps,
@@ -133,18 +139,20 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
 
         var phiTrain = teachers is null ? null : FeatureMatrix.Concat(teachers.Train);
-        using var train = Guard(label, () => BuildSet(method, rows.Train, phiTrain, device));
-        using var eval = Guard(label, () => method.Id == MethodId.LinearProbe
-            ? BuildSet(method, rows.Eval, FeatureMatrix.Concat(teachers!.Eval!), device)
-            : new TrainingSet(InputTensors.From(rows.Eval, device), InputTensors.Labels(rows.Eval.Labels, device), null));
+        using var student = Guard(label, () => BuildStudent(spec, method, rows.Train, numClasses, device));
+        var model = student.Model;
+        var (trainSet, evalSet) = Guard(label, () => BuildSets(student, rows, phiTrain, device));
+        using var train = trainSet;
+        using var eval = evalSet;
 
-        using var model = Guard(label, () => BuildModel(spec, method, rows.Train, phiTrain, numClasses, device));
         using var regulariser = method.IsRegularised
             ? Guard(label, () => BuildRegulariser(spec, method, model, train, teachers!, rows.Train, numClasses, device, settings.BatchSize))
             : null;
         regulariser?.to(device);
 
-        var outcome = Trainer.Train(model, regulariser, train, settings, progress, token);
+        // Stage 1 records its holdout accuracy per epoch (the learning-curves plot shows it); stage 2 never evaluates on test while training.
+        var outcome = Trainer.Train(model, regulariser, train, settings, progress, token,
+            spec.Stage == TrialStage.Selection ? () => Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize) : null);
         progress?.Report(new TrialProgress(outcome.Steps, outcome.Steps, outcome.Curve[^1].Loss, "evaluate"));
         var accuracy = Evaluator.Accuracy(model, eval.Inputs, eval.Labels, settings.BatchSize);
 
@@ -169,23 +177,51 @@ public sealed partial class TrialExecutor : ITrialExecutor
         };
     }
 
-    private static TrainingSet BuildSet(MethodInfo method, LabeledSplit split, FeatureMatrix? phi, Device device)
+    /// <summary>
+    /// linear-probe: logistic regression on the concatenated teacher features, fitted to convergence with its L2
+    /// strength chosen on a holdout of the training rows (<see cref="LinearProbeTrainer"/>). The step budget, batch
+    /// size and learning rates do not apply; the result's Steps are the refit's L-BFGS iterations, its Curve empty.
+    /// </summary>
+    private static TrialResult FitLinearProbe(TrialSpec spec, TrialRows rows, TeacherFeatures teachers, int numClasses, Device device,
+        string label, IProgress<TrialProgress>? progress, CancellationToken token)
     {
-        var labels = InputTensors.Labels(split.Labels, device);
-        if (method.Id == MethodId.LinearProbe)
-            return new TrainingSet(VectorInputs.From(phi!, device), labels, null);
-        return new TrainingSet(InputTensors.From(split, device), labels, phi is null ? null : VectorInputs.From(phi, device));
+        progress?.Report(new TrialProgress(0, 0, 0, "fit"));
+        var outcome = Guard(label, () => LinearProbeTrainer.Run(
+            FeatureMatrix.Concat(teachers.Train), rows.Train.Labels, FeatureMatrix.Concat(teachers.Eval!), rows.Eval.Labels,
+            numClasses, spec.HoldoutFraction, spec.SplitSeed, device, cancellationToken: token));
+        var probe = outcome.Probe;
+        progress?.Report(new TrialProgress(probe.Iterations, probe.Iterations, outcome.TrainCrossEntropy, "evaluate"));
+        return new TrialResult
+        {
+            Accuracy = outcome.Accuracy,
+            EvaluatedOn = rows.EvaluatedOn,
+            FinalCrossEntropy = outcome.TrainCrossEntropy,
+            FinalRegulariser = 0,
+            Curve = [],
+            WallSeconds = 0,
+            StepsPerSecond = outcome.Seconds > 0 ? probe.Iterations / outcome.Seconds : 0,
+            Steps = probe.Iterations,
+            Epochs = 0,
+            Device = DeviceSelector.Describe(device),
+            Versions = LibraryVersions.Current,
+            TrainRows = rows.Train.Rows,
+            EvalRows = rows.Eval.Rows,
+            Probe = probe,
+        };
     }
 
-    private static DownstreamModel BuildModel(TrialSpec spec, MethodInfo method, LabeledSplit train, FeatureMatrix? phi,
-        int numClasses, Device device)
+    /// <summary>The training and evaluation rows as the student reads them.</summary>
+    private static (TrainingSet Train, TrainingSet Eval) BuildSets(Student student, TrialRows rows, FeatureMatrix? phiTrain, Device device)
     {
-        if (method.Id == MethodId.LinearProbe)
-            return SeededConstruction.Build(spec.Seed, () => new LinearProbeModel(phi!.Dim, numClasses)).to(device);
-        // scratch: the same model with random initial weights (methods.md).
-        var downstream = method.Id == MethodId.Scratch ? spec.Downstream with { Init = null } : spec.Downstream;
-        return DownstreamModelFactory.Create(downstream, InputTensors.ShapeOf(train), numClasses, device, spec.Seed);
+        var inputs = student.Load([rows.Train, rows.Eval], device);
+        return (new TrainingSet(inputs[0], InputTensors.Labels(rows.Train.Labels, device), phiTrain is null ? null : VectorInputs.From(phiTrain, device)),
+            new TrainingSet(inputs[1], InputTensors.Labels(rows.Eval.Labels, device), null));
     }
+
+    private static Student BuildStudent(TrialSpec spec, MethodInfo method, LabeledSplit train, int numClasses, Device device) =>
+        // scratch: the same architecture, config and input pipeline with random initial weights (methods.md).
+        StudentFactory.Create(spec.Downstream, InputShape.Of(train), numClasses, device, spec.Seed,
+            loadWeights: method.Id != MethodId.Scratch);
 
     private Regulariser BuildRegulariser(TrialSpec spec, MethodInfo method, DownstreamModel model, TrainingSet train,
         TeacherFeatures teachers, LabeledSplit trainSplit, int numClasses, Device device, int batchSize)
@@ -265,7 +301,7 @@ public sealed partial class TrialExecutor : ITrialExecutor
         {
             return build();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or CheckpointException)
         {
             throw new TrialFailedException($"{label}: {e.Message}");
         }

@@ -20,7 +20,7 @@ public sealed class DbInitCommand(CliOutput output) : AsyncCommand<DbInitCommand
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--cluster <CLUSTER>")]
-        [Description("A PostgreSQL cluster: postgres (connection string in $AFTSWEEP_POSTGRES) or postgres:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER when it names one.")]
+        [Description("A PostgreSQL cluster: postgres (connection string in $AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING or postgres:ENV_VAR. Default: $AFTSWEEP_CLUSTER when it names one.")]
         public string? Cluster { get; init; }
 
         [CommandOption("--state <DIR>")]

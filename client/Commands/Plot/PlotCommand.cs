@@ -49,6 +49,8 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
             }
 
             var kind = PlotKinds.Parse(settings.Kind);
+            if (settings.Combo is not null && kind != PlotKind.LearningCurves)
+                throw new ReportInputException($"--combo: only learning-curves plots one combo; {settings.Kind} plots every combo");
             if (Path.GetExtension(settings.Out).ToLowerInvariant() is not (".png" or ".svg"))
             {
                 throw new ReportInputException(string.IsNullOrWhiteSpace(settings.Out)

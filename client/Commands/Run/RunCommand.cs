@@ -32,11 +32,11 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         if (plan is null) return ExitCodes.BadInput;
         var grid = plan.Grid;
         var state = Path.GetFullPath(settings.State ?? RunSettings.DefaultState);
-        var outFolder = Path.GetFullPath(settings.Out ?? Path.Combine("aftsweep-out", $"{grid.Name}-{plan.SweepId[..8]}"));
+        var outFolder = Path.GetFullPath(settings.Out ?? Path.Combine("aftsweep-out", $"{grid.Name}-{plan.SweepId}"));
         var engine = new EngineOptions { Store = settings.Store ?? Path.Combine(state, "store"), CpuSlots = slots };
 
         await output.Error.WriteLineAsync(
-            $"sweep {plan.SweepId[..12]} '{grid.Name}': {plan.TotalTrialCount} trials ({plan.SelectionTrialCount} selection, {plan.FinalTrialCount} final), " +
+            $"sweep {plan.SweepId} '{grid.Name}': {plan.TotalTrialCount} trials ({plan.SelectionTrialCount} selection, {plan.FinalTrialCount} final), " +
             $"{slots} slot{(slots == 1 ? "" : "s")}, {engine.ResolveTorchThreads()} torch thread{(engine.ResolveTorchThreads() == 1 ? "" : "s")} each, state {state}");
 
         SweepStatus status;
@@ -54,7 +54,7 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
                 logging: verbosity.Verbose ? l => l.AddProvider(new StderrLoggerProvider(output.Error, LogLevel.Information)) : null,
                 cancellationToken: cancellationToken);
             var submission = await cluster.Sweeps.SubmitAsync(plan);
-            if (!submission.Created) await output.Error.WriteLineAsync($"resuming sweep {plan.SweepId[..12]} from {state}");
+            if (!submission.Created) await output.Error.WriteLineAsync($"resuming sweep {plan.SweepId} from {state}");
             if (settings.RetryFailed && !submission.Created)
             {
                 var requeued = await cluster.Sweeps.RetryAsync(plan.SweepId);
@@ -70,7 +70,7 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         }
 
         if (status.Phase == SweepPhase.Cancelled)
-            await output.Error.WriteLineAsync($"sweep {plan.SweepId[..12]} was cancelled: reporting the {records.Count} trials that finished");
+            await output.Error.WriteLineAsync($"sweep {plan.SweepId} was cancelled: reporting the {records.Count} trials that finished");
         var outputs = RunOutputs.Write(outFolder, records, grid.Seeds.Count);
         foreach (var skipped in outputs.Skipped) await output.Error.WriteLineAsync($"figure skipped: {skipped}");
         await output.Error.WriteLineAsync($"wrote {records.Count} records, tables and figures to {outFolder}");

@@ -16,7 +16,7 @@ public sealed class RunSettings : CommandSettings
     public string? State { get; init; }
 
     [CommandOption("--out <DIR>")]
-    [Description("Where records, tables and plots go. Default ./aftsweep-out/<grid name>-<sweep id prefix>/.")]
+    [Description("Where records, tables and plots go. Default ./aftsweep-out/<grid name>-<sweep id>/ (the id this command prints).")]
     public string? Out { get; init; }
 
     [CommandOption("--slots <N>")]

@@ -15,7 +15,7 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
     public sealed class Settings : ClusterSettings
     {
         [CommandArgument(0, "[SWEEP]")]
-        [Description("The sweep id `submit` printed. Omitted: list every sweep the cluster knows, newest first.")]
+        [Description("The sweep id `submit` or `run` printed, or at least 8 of its first characters. Omitted: list every sweep the cluster knows, newest first.")]
         public string? Sweep { get; init; }
 
         [CommandOption("--watch")]
@@ -31,7 +31,8 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
         public bool Json { get; init; }
 
         public override ValidationResult Validate() =>
-            Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}")
+            base.Validate() is { Successful: false } invalid ? invalid
+            : Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}")
             : Watch && string.IsNullOrWhiteSpace(Sweep) ? ValidationResult.Error("--watch: needs a SWEEP to follow (`aftsweep status` without one lists the sweeps)")
             : ValidationResult.Success();
     }
@@ -47,18 +48,20 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
                 else list.WriteText(output.Out);
                 return ExitCodes.Ok;
             }
+            var id = await sweeps.ResolveAsync(settings.Sweep);
             if (!settings.Watch)
             {
-                var report = await LoadAsync(sweeps, settings.Sweep);
+                var report = await LoadAsync(sweeps, id);
                 if (settings.Json) report.WriteJson(output.Out);
                 else report.WriteText(output.Out);
                 return ExitCodes.Ok;
             }
             var interval = TimeSpan.FromSeconds(settings.Interval);
             var final = ReferenceEquals(output, CliOutput.Console) && !Console.IsOutputRedirected && !settings.Json
-                ? await WatchLiveAsync(sweeps, settings.Sweep, interval, cancellationToken)
-                : await WatchPlainAsync(sweeps, settings.Sweep, interval, settings.Json, cancellationToken);
-            return final.Status.Trials.Failed > 0 || final.Status.Phase == Contracts.Cluster.SweepPhase.Cancelled ? ExitCodes.TrialsFailed : ExitCodes.Ok;
+                ? await WatchLiveAsync(sweeps, id, interval, cancellationToken)
+                : await WatchPlainAsync(sweeps, id, interval, settings.Json, cancellationToken);
+            var t = final.Status.Trials;
+            return t.Failed > 0 || t.Blocked > 0 || final.Status.Phase == Contracts.Cluster.SweepPhase.Cancelled ? ExitCodes.TrialsFailed : ExitCodes.Ok;
         }, cancellationToken);
     }
 
@@ -113,7 +116,9 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
             .AddItem("done", t.Succeeded, Color.Green)
             .AddItem("running", t.Running + t.Leased, Color.Yellow)
             .AddItem("pending", t.Pending, Color.Grey)
-            .AddItem("failed", t.Failed, Color.Red);
+            .AddItem("failed", t.Failed, Color.Red)
+            .AddItem("cancelled", t.Cancelled, Color.Orange1)
+            .AddItem("blocked", t.Blocked, Color.Purple);
         return new Rows(new Text(writer.ToString()), chart);
     }
 }

@@ -4,7 +4,7 @@ using AftSweep.Client.Cluster;
 
 namespace AftSweep.Client.Commands.Status;
 
-/// <summary>What `status` without a sweep id shows: every sweep the cluster knows, newest first, as text or JSON.</summary>
+/// <summary>What `status` without a sweep id shows: every sweep the cluster knows, newest first, as a table or JSON.</summary>
 public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps)
 {
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
@@ -17,16 +17,15 @@ public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps)
             writer.WriteLine("no sweeps have been submitted to this cluster (`aftsweep submit GRID` starts one)");
             return;
         }
-        var idWidth = Math.Max(5, Sweeps.Max(s => s.Registration.SweepId.Length));
-        var nameWidth = Math.Max(4, Sweeps.Max(s => s.Registration.Name.Length));
-        writer.WriteLine($"{"sweep".PadRight(idWidth)}  {"name".PadRight(nameWidth)}  {"stage",-10} {"done",6} {"running",8} {"pending",8} {"failed",7}  {"started (UTC)",-19}  updated (UTC)");
+        var table = ConsoleTables.Create().Left("sweep", "name", "stage").Right("done", "running", "pending", "failed", "cancelled", "blocked")
+            .Left("started (UTC)", "updated (UTC)");
         foreach (var s in Sweeps)
         {
             var t = s.Status.Trials;
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Registration.SweepId.PadRight(idWidth)}  {s.Registration.Name.PadRight(nameWidth)}  {s.Stage,-10} {t.Succeeded,6} {t.Running + t.Leased,8} {t.Pending,8} {t.Failed,7}  " +
-                $"{s.Registration.SubmittedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),-19}  {s.UpdatedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}"));
+            table.Row(s.Registration.SweepId, s.Registration.Name, s.Stage, N(t.Succeeded), N(t.Running + t.Leased), N(t.Pending), N(t.Failed),
+                N(t.Cancelled), N(t.Blocked), Time(s.Registration.SubmittedAt), Time(s.UpdatedAt));
         }
+        ConsoleTables.Write(writer, table);
     }
 
     public void WriteJson(TextWriter writer)
@@ -43,9 +42,14 @@ public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps)
             pending = s.Status.Trials.Pending,
             failed = s.Status.Trials.Failed,
             cancelled = s.Status.Trials.Cancelled,
+            blocked = s.Status.Trials.Blocked,
             startedAt = s.Registration.SubmittedAt,
             updatedAt = s.UpdatedAt,
         });
         writer.WriteLine(JsonSerializer.Serialize(json, JsonOptions));
     }
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,10 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
         [Description("Print {sweepId, created, totalTrials} as JSON instead of the bare id.")]
         public bool Json { get; init; }
 
+        [CommandOption("--resume")]
+        [Description("Resume the sweep if it was cancelled (its unfinished trials run; finished ones are kept). Without it a cancelled sweep stays cancelled.")]
+        public bool Resume { get; init; }
+
         [CommandOption("--max-trials <N>")]
         [Description("Refuse grids that expand to more trials than this (default 100000).")]
         public long? MaxTrials { get; init; }
@@ -44,13 +48,23 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
         if (plan is null) return ExitCodes.BadInput;
         var grid = plan.Grid;
 
-        return await ClusterVerb.RunAsync(settings, output, async sweeps =>
+        return await ClusterVerb.RunAsync(settings, output, async (connection, calls) =>
         {
-            var submission = await sweeps.SubmitAsync(plan);
+            var sweeps = connection.Sweeps;
+            // The dataset and checkpoint go to the cluster's store; the silos read them from there, not from our paths.
+            var staged = await new Staging.InputStager(connection.Grains, calls, note => output.Error.WriteLine(note)).StageAsync(plan, cancellationToken);
+            var submission = await sweeps.SubmitAsync(staged);
             if (!submission.Created && (await sweeps.GetStatusAsync(submission.SweepId)).Phase == SweepPhase.Cancelled)
             {
-                await output.Error.WriteLineAsync($"error: sweep {submission.SweepId} ('{grid.Name}') was cancelled and stays cancelled; change the grid (e.g. its name) to run it as a new sweep");
-                return ExitCodes.BadInput;
+                if (!settings.Resume)
+                {
+                    await output.Error.WriteLineAsync(
+                        $"error: sweep {submission.SweepId} ('{grid.Name}') was cancelled and stays cancelled; submit it with --resume " +
+                        $"(or `aftsweep retry {submission.SweepId} --cancelled`) to run its unfinished trials");
+                    return ExitCodes.BadInput;
+                }
+                var resumed = await sweeps.ResumeAsync(submission.SweepId);
+                await output.Error.WriteLineAsync($"resumed cancelled sweep {submission.SweepId}: {resumed} unfinished trial{(resumed == 1 ? "" : "s")} queued again");
             }
             if (settings.Json)
             {
@@ -81,7 +95,7 @@ public sealed class SubmitCommand(CliOutput output) : AsyncCommand<SubmitCommand
             await output.Error.WriteLineAsync($"sweep {sweepId} was cancelled");
             return ExitCodes.TrialsFailed;
         }
-        if (status.Trials.Failed == 0)
+        if (status.Trials.Failed == 0 && status.Trials.Blocked == 0)
         {
             await output.Error.WriteLineAsync($"sweep {sweepId} completed: {status.Trials.Succeeded} trials succeeded; tables: `aftsweep results {sweepId}`");
             return ExitCodes.Ok;

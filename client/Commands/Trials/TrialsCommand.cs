@@ -16,7 +16,7 @@ public sealed class TrialsCommand(CliOutput output) : AsyncCommand<TrialsCommand
     public sealed class Settings : ClusterSettings
     {
         [CommandArgument(0, "<SWEEP>")]
-        [Description("The sweep id `submit` printed.")]
+        [Description("The sweep id `submit` or `run` printed, or at least 8 of its first characters.")]
         public string Sweep { get; init; } = "";
 
         [CommandOption("--state <STATE>")]
@@ -28,7 +28,8 @@ public sealed class TrialsCommand(CliOutput output) : AsyncCommand<TrialsCommand
         public bool Json { get; init; }
 
         public override ValidationResult Validate() =>
-            State is null || Parse(State) is not null ? ValidationResult.Success() : ValidationResult.Error($"--state: '{State}' is not one of {StateNames}");
+            base.Validate() is { Successful: false } invalid ? invalid
+            : State is null || Parse(State) is not null ? ValidationResult.Success() : ValidationResult.Error($"--state: '{State}' is not one of {StateNames}");
     }
 
     public static TrialStatus? Parse(string state) =>
@@ -37,8 +38,9 @@ public sealed class TrialsCommand(CliOutput output) : AsyncCommand<TrialsCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {
+            var id = await sweeps.ResolveAsync(settings.Sweep);
             var filter = new TrialFilter { Status = settings.State is { } s ? Parse(s) : null };
-            var rows = (await sweeps.GetTrialsAsync(settings.Sweep, filter)).Select(TrialRow.From)
+            var rows = (await sweeps.GetTrialsAsync(id, filter)).Select(TrialRow.From)
                 .OrderBy(r => r.Stage == "selection" ? 0 : 1).ThenBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Combo, StringComparer.Ordinal)
                 .ThenBy(r => r.Lambda).ThenBy(r => r.Seed).ToList();
             if (settings.Json)
@@ -48,15 +50,17 @@ public sealed class TrialsCommand(CliOutput output) : AsyncCommand<TrialsCommand
             }
             if (rows.Count == 0)
             {
-                await output.Error.WriteLineAsync($"no trials{(settings.State is { } st ? $" in state {st}" : "")} in sweep {settings.Sweep}");
+                await output.Error.WriteLineAsync($"no trials{(settings.State is { } st ? $" in state {st}" : "")} in sweep {id}");
                 return ExitCodes.Ok;
             }
-            await output.Out.WriteLineAsync($"{"id",-32}  {"state",-9}  {"method",-14}  {"lambda",8}  {"combo",-16}  {"seed",4}  {"stage",-9}  {"att",3}  {"silo/slot",-16}  last error");
+            var table = ConsoleTables.Create().Left("id", "state", "method").Right("lambda").Left("combo").Right("seed").Left("stage").Right("att")
+                .Left("silo/slot", "last error");
             foreach (var r in rows)
             {
-                await output.Out.WriteLineAsync(
-                    $"{r.Id,-32}  {r.State,-9}  {r.Method,-14}  {TrialRow.LambdaText(r.Lambda),8}  {TrialRow.Dash(r.Combo),-16}  {r.Seed,4}  {r.Stage,-9}  {r.Attempts,3}  {TrialRow.Dash(r.Worker),-16}  {OneLine(r.LastError)}");
+                table.Row(r.Id, r.State, r.Method, TrialRow.LambdaText(r.Lambda), TrialRow.Dash(r.Combo), r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    r.Stage, r.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), TrialRow.Dash(r.Worker), OneLine(r.LastError));
             }
+            ConsoleTables.Write(output.Out, table);
             return ExitCodes.Ok;
         }, cancellationToken);
 

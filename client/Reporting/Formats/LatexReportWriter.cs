@@ -19,6 +19,21 @@ public sealed class LatexReportWriter : IReportWriter
                 "Bold: best per column; $^\\dagger$: within one SE of the best; (n=k): only k seeds finished." +
                 (dataset.StlEqualsScratch ? " stl and scratch coincide (no pre-trained downstream weights)." : ""));
 
+            if (dataset.Comparisons.Count > 0)
+            {
+                Begin(tex, $"{Escape(dataset.Title)}: paired differences of test accuracy (points), mean over the seeds both methods finished, " +
+                           "with a 95\\% $t$-interval over seeds; resolved only when the interval excludes 0.", "lllrrl");
+                tex.AppendLine("Combo & Comparison & $n$ & Difference & 95\\% CI & Verdict \\\\").AppendLine("\\midrule");
+                foreach (var row in dataset.Comparisons)
+                {
+                    var difference = row.MeanDifference is { } d ? CellText.Points(d) : "--";
+                    var interval = CellText.Interval(row).Replace("–", "--", StringComparison.Ordinal);
+                    tex.AppendLine($"{Escape(row.Combo)} & {Escape(CellText.Comparison(row, "-"))} & {row.N} & {difference} & {interval} & {Escape(row.Verdict)} \\\\");
+                }
+
+                End(tex);
+            }
+
             if (dataset.Ablation is { } ablation)
             {
                 WriteResultTable(tex, ablation, $"{Escape(dataset.Title)}: aft vs its ablations, test accuracy (\\%).");
@@ -26,8 +41,9 @@ public sealed class LatexReportWriter : IReportWriter
 
             if (dataset.Lambdas.Count > 0)
             {
-                Begin(tex, $"{Escape(dataset.Title)}: chosen $\\lambda$ per cell and mean holdout accuracy (\\%) of every $\\lambda$.", "llll");
-                tex.AppendLine("Method & Combo & Chosen $\\lambda$ & Holdout accuracy by $\\lambda$ \\\\").AppendLine("\\midrule");
+                Begin(tex, $"{Escape(dataset.Title)}: chosen $\\lambda$ per cell, the holdout rows it was chosen on, and mean holdout accuracy (\\%) of every $\\lambda$. " +
+                           "$^\\ast$: the chosen $\\lambda$ is an end of its grid (widen the grid).", "llrrl");
+                tex.AppendLine("Method & Combo & Chosen $\\lambda$ & Holdout rows & Holdout accuracy by $\\lambda$ \\\\").AppendLine("\\midrule");
                 foreach (var row in dataset.Lambdas)
                 {
                     var scores = string.Join(", ", row.Scores.Select(s =>
@@ -35,7 +51,23 @@ public sealed class LatexReportWriter : IReportWriter
                         var text = $"{CellText.Lambda(s.Lambda)}: {CellText.Percent(s.MeanHoldoutAccuracy)}";
                         return s.Lambda == row.ChosenLambda ? $"\\textbf{{{text}}}" : text;
                     }));
-                    tex.AppendLine($"{Escape(row.Method)} & {Escape(row.Combo)} & {CellText.Lambda(row.ChosenLambda)} & {scores} \\\\");
+                    var chosen = CellText.Lambda(row.ChosenLambda) + (row.Edge is null ? "" : "$^\\ast$");
+                    tex.AppendLine($"{Escape(row.Method)} & {Escape(row.Combo)} & {chosen} & {row.HoldoutRows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "--"} & {scores} \\\\");
+                }
+
+                End(tex);
+            }
+
+            if (dataset.LinearProbe.Count > 0)
+            {
+                Begin(tex, $"{Escape(dataset.Title)}: linear probe (logistic regression fitted to convergence), test accuracy (\\%), the L2 strength chosen on a holdout of the training rows. " +
+                           "$^\\ast$: an end of the L2 grid.", "lrlrl");
+                tex.AppendLine("Combo & Accuracy & Chosen L2 & Holdout rows & Converged \\\\").AppendLine("\\midrule");
+                foreach (var row in dataset.LinearProbe)
+                {
+                    var l2 = row.ChosenL2.Count == 0 ? "--" : string.Join(", ", row.ChosenL2.Select(l => CellText.Lambda(l))) + (row.L2Edge is null ? "" : "$^\\ast$");
+                    tex.AppendLine($"{Escape(row.Combo)} & {(row.Mean is { } m ? CellText.Percent(m) : "--")} & {l2} & " +
+                                   $"{row.HoldoutRows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "--"} & {(row.ConvergedSeeds is { } c ? $"{c} of {row.N}" : "--")} \\\\");
                 }
 
                 End(tex);

@@ -36,6 +36,8 @@ public sealed class MarkdownReportWriter : IReportWriter
             }
         }
 
+        WriteComparisons(md, dataset);
+
         if (dataset.Ablation is { } ablation)
         {
             md.AppendLine().AppendLine("### Ablations: aft vs its variants").AppendLine();
@@ -45,7 +47,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         if (dataset.Lambdas.Count > 0)
         {
             md.AppendLine().AppendLine("### Chosen lambda (stage 1: mean holdout accuracy %, chosen in bold)").AppendLine();
-            md.AppendLine("| method | combo | chosen λ | holdout accuracy by λ |").AppendLine("|---|---|---|---|");
+            md.AppendLine("| method | combo | chosen λ | holdout rows | holdout accuracy by λ | edge |").AppendLine("|---|---|---|---:|---|---|");
             foreach (var row in dataset.Lambdas)
             {
                 var scores = row.Scores.Count == 0
@@ -55,7 +57,20 @@ public sealed class MarkdownReportWriter : IReportWriter
                         var text = $"{CellText.Lambda(s.Lambda)}: {CellText.Percent(s.MeanHoldoutAccuracy)}";
                         return s.Lambda == row.ChosenLambda ? $"**{text}**" : text;
                     }));
-                md.AppendLine($"| {row.Method} | {Escape(row.Combo)} | {CellText.Lambda(row.ChosenLambda)} | {scores} |");
+                md.AppendLine($"| {row.Method} | {Escape(row.Combo)} | {CellText.Lambda(row.ChosenLambda)} | {row.HoldoutRows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "–"} | {scores} | {CellText.Edge(row.Edge)} |");
+            }
+        }
+
+        if (dataset.LinearProbe.Count > 0)
+        {
+            md.AppendLine().AppendLine("### Linear probe (logistic regression on the teacher features, fitted to convergence; L2 chosen on a holdout of the training rows)").AppendLine();
+            md.AppendLine("| combo | test accuracy | chosen L2 | holdout rows | converged | edge |").AppendLine("|---|---:|---|---:|---|---|");
+            foreach (var row in dataset.LinearProbe)
+            {
+                var accuracy = row.Mean is { } mean ? CellText.Percent(mean) + (row.N < CellText.ShowNBelow ? $" (n={row.N})" : "") : "–";
+                var l2 = row.ChosenL2.Count == 0 ? "–" : string.Join(", ", row.ChosenL2.Select(l => CellText.Lambda(l)));
+                var converged = row.ConvergedSeeds is { } c ? $"{c} of {row.N} seeds" : "–";
+                md.AppendLine($"| {Escape(row.Combo)} | {accuracy} | {l2} | {row.HoldoutRows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "–"} | {converged} | {CellText.Edge(row.L2Edge, "L2")} |");
             }
         }
 
@@ -90,6 +105,20 @@ public sealed class MarkdownReportWriter : IReportWriter
             {
                 md.AppendLine($"| {f.Method} | {Escape(f.Combo)} | {f.Stage} | {CellText.Lambda(f.Lambda)} | {f.Seed} | {f.Attempts} | {f.TrialId} | {Escape(f.Error)} |");
             }
+        }
+    }
+
+    private static void WriteComparisons(StringBuilder md, DatasetReport dataset)
+    {
+        if (dataset.Comparisons.Count == 0) return;
+        md.AppendLine().AppendLine("### Paired comparisons (test accuracy difference in points, mean over the seeds both methods finished, 95% t-interval over seeds)").AppendLine();
+        md.AppendLine("A difference is **resolved** only when its interval excludes 0; otherwise it is \"not resolved\", whatever the sign of the mean.").AppendLine();
+        md.AppendLine("| combo | comparison | n | difference | 95% CI | verdict |").AppendLine("|---|---|---:|---:|---|---|");
+        foreach (var row in dataset.Comparisons)
+        {
+            var difference = row.MeanDifference is { } d ? CellText.Points(d) : "–";
+            var verdict = row.Resolved ? $"**{row.Verdict}**" : row.Verdict;
+            md.AppendLine($"| {Escape(row.Combo)} | {CellText.Comparison(row)} | {row.N} | {difference} | {CellText.Interval(row)} | {verdict} |");
         }
     }
 

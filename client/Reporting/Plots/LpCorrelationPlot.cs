@@ -59,15 +59,17 @@ public static class LpCorrelationPlot
             scatter.LegendText = $"{s.Method} ({r}, {s.Points.Count} combo{(s.Points.Count == 1 ? "" : "s")})";
         }
 
-        // Label each combo once, just under its lowest point.
-        var span = series.SelectMany(s => s.Points).Select(p => p.Accuracy * 100).ToList();
-        var offset = Math.Max(span.Max() - span.Min(), 1) * 0.02;
-        foreach (var combo in series.SelectMany(s => s.Points).GroupBy(p => p.Combo))
+        // Every point carries its combo, in its method's colour, just right of it: no point is left to guess.
+        foreach (var s in series)
         {
-            var label = plot.Add.Text(combo.Key, combo.First().LinearProbeAccuracy * 100, (combo.Min(p => p.Accuracy) * 100) - offset);
-            label.LabelFontSize = 11;
-            label.LabelFontColor = Colors.Gray;
-            label.LabelAlignment = Alignment.UpperCenter;
+            foreach (var point in s.Points)
+            {
+                var label = plot.Add.Text(point.Combo, point.LinearProbeAccuracy * 100, point.Accuracy * 100);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = PlotStyle.MethodColor(s.Method);
+                label.LabelAlignment = Alignment.MiddleLeft;
+                label.OffsetX = 7;
+            }
         }
 
         if (dataset.Cells.FirstOrDefault(c => c.Method == MethodId.Stl)?.Statistics is { } stl)
@@ -78,7 +80,7 @@ public static class LpCorrelationPlot
             line.LegendText = "stl (no teacher)";
         }
 
-        plot.ShowLegend(Alignment.LowerRight);
-        return new Figure([plot]);
+        PlotStyle.LegendOutside(plot);
+        return new Figure([plot], Width: 1100);
     }
 }

@@ -88,12 +88,12 @@ public static class NoiseRobustnessPlot
             baseline.LegendText = "stl (no teacher)";
         }
 
-        top.ShowLegend(Alignment.LowerLeft);
+        PlotStyle.LegendOutside(top);
         PlotStyle.IntegerTicksOnX(top);
         top.Axes.AutoScale();
         if (rho.Count == 0)
         {
-            return new Figure([top]);
+            return new Figure([top], Width: 1100);
         }
 
         var bottom = PlotStyle.NewPanel("learned rho: real vs noise features", "noise features D", "mean rho per feature");
@@ -117,8 +117,8 @@ public static class NoiseRobustnessPlot
         bottom.Axes.SetLimitsY(0, 1);
         PlotStyle.IntegerTicksOnX(bottom);
         PlotStyle.ShareX(top, bottom);
-        bottom.ShowLegend(Alignment.UpperRight);
-        return new Figure([top, bottom]);
+        PlotStyle.LegendOutside(bottom);
+        return new Figure([top, bottom], Width: 1100);
     }
 
     private static double? MeanRho(CellSummary cell, bool noise)

@@ -20,15 +20,26 @@ public sealed class ClusterTrialRecordSource(string? cluster = null, string? clu
         }
         try
         {
-            await using var connection = await ClusterConnection.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var records = await connection.Sweeps.GetRecordsAsync(target).ConfigureAwait(false);
+            // Notes about a failover go to the console's stderr: this source has no writer of its own.
+            var resilience = new AftSweep.Infra.Orleans.ClusterCallResilience(note: note => Console.Error.WriteLine(note));
+            await using var connection = await ClusterConnection.ConnectAsync(options, resilience: resilience, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var id = await connection.Sweeps.ResolveAsync(target).ConfigureAwait(false);
+            var records = await connection.Sweeps.GetRecordsAsync(id).ConfigureAwait(false);
             return records.Count > 0
                 ? records
-                : throw new ReportInputException($"sweep {target} has no finished trials yet (see `aftsweep status {target}`)");
+                : throw new ReportInputException($"sweep {id} has no finished trials yet (see `aftsweep status {id}`)");
         }
         catch (ClusterUnreachableException e)
         {
             throw new ReportInputException($"'{target}' is not a folder, so it was read as a sweep id: {e.Message}\n{ClusterVerb.StartHint}");
+        }
+        catch (AftSweep.Infra.Orleans.ClusterCallFailedException e)
+        {
+            throw new ReportInputException($"sweep {target}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ReportInputException(e.Message);
         }
         catch (SweepNotFoundException)
         {

@@ -17,9 +17,9 @@ internal sealed class OnnxFileImageWorker : IImageWorker
     private readonly OrtValue _pixelValue;
     private ImageResizer? _resizer;
 
-    public OnnxFileImageWorker(string spec, string path, string input, string output, int height, int width, int outputRank)
+    public OnnxFileImageWorker(string spec, string path, string input, string output, int height, int width, int outputRank, TeacherOptions options)
     {
-        _session = Onnx.OnnxSessions.Open(spec, path, intraOpThreads: 1);
+        _session = Onnx.OnnxSessions.Open(spec, path, intraOpThreads: 1, options);
         _input = input;
         _output = output;
         _height = height;

@@ -22,10 +22,10 @@ internal sealed class ResNet18Worker : IImageWorker
     private readonly OrtValue _preparedValue, _pooledValue;
     private ImageResizer? _resizer;
 
-    public ResNet18Worker(string spec, ResNetMeanImage mean, string modelPath)
+    public ResNet18Worker(string spec, ResNetMeanImage mean, string modelPath, TeacherOptions options)
     {
         _mean = mean;
-        _model = Onnx.OnnxSessions.Open(spec, modelPath, intraOpThreads: 1);
+        _model = Onnx.OnnxSessions.Open(spec, modelPath, intraOpThreads: 1, options);
         _preparedValue = OrtValue.CreateTensorValueFromMemory(_prepared, [1, 3, Size, Size]);
         _pooledValue = OrtValue.CreateTensorValueFromMemory(_pooled, [1, Dim, 1, 1]);
     }

@@ -4,7 +4,7 @@ namespace AftSweep.Transfer.Teachers.Onnx;
 
 internal static class OnnxSessions
 {
-    public static SessionOptions Options(int intraOpThreads)
+    public static SessionOptions Options(int intraOpThreads, TeacherOptions? teacher = null)
     {
         var options = new SessionOptions
         {
@@ -15,12 +15,13 @@ internal static class OnnxSessions
         };
         // Single-threaded sessions run side by side; spinning threads would steal the other sessions' cores.
         if (intraOpThreads <= 1) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (teacher is not null) OnnxExecutionProvider.Apply(options, teacher.ExecutionChoice, teacher.Logger);
         return options;
     }
 
-    public static InferenceSession Open(string spec, string path, int intraOpThreads)
+    public static InferenceSession Open(string spec, string path, int intraOpThreads, TeacherOptions? teacher = null)
     {
-        using var options = Options(intraOpThreads);
+        using var options = Options(intraOpThreads, teacher);
         try
         {
             return new InferenceSession(path, options);
@@ -31,9 +32,9 @@ internal static class OnnxSessions
         }
     }
 
-    public static InferenceSession Open(string spec, byte[] model, string name, int intraOpThreads)
+    public static InferenceSession Open(string spec, byte[] model, string name, int intraOpThreads, TeacherOptions? teacher = null)
     {
-        using var options = Options(intraOpThreads);
+        using var options = Options(intraOpThreads, teacher);
         try
         {
             return new InferenceSession(model, options);

@@ -28,16 +28,15 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
             device = DeviceSelector.Describe(DeviceSelector.Resolve(settings.Device));
             var options = new StepBenchmarkOptions
             {
-                Model = settings.Model,
+                Downstream = settings.Downstream(),
+                ImageSize = settings.ImageSize,
+                SequenceLength = settings.SequenceLength,
                 Methods = settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 BatchSize = settings.Batch,
                 Steps = settings.Steps,
                 WarmupSteps = Math.Max(0, settings.Warmup),
                 TeacherDim = settings.TeacherDim,
                 Device = settings.Device,
-                ModelOptions = settings.SmallImageStem
-                    ? new Dictionary<string, string> { ["smallImageStem"] = "true" }
-                    : new Dictionary<string, string>(),
             };
             timings = StepBenchmark.Run(options, cancellationToken);
             var resolved = DeviceSelector.Resolve(settings.Device);
@@ -46,7 +45,7 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
                 MatmulPeak.Measure(resolved),
                 resolved.type == TorchSharp.DeviceType.CUDA);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or AftSweep.Transfer.Models.Checkpoints.CheckpointException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
@@ -62,6 +61,11 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
         var payload = new
         {
             model = settings.Model,
+            init = settings.Init,
+            layers = settings.Layers,
+            resolution = settings.Resolution,
+            imageSize = settings.ImageSize,
+            sequenceLength = settings.SequenceLength,
             smallImageStem = settings.SmallImageStem,
             batch = settings.Batch,
             device,
@@ -91,7 +95,7 @@ public sealed class BenchStepCommand : Command<BenchStepSettings>
     {
         var console = AnsiConsole.Console;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"bench step: {settings.Model}{(settings.SmallImageStem ? " (small image stem)" : "")}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
+            $"bench step: {settings.Describe()}, batch {settings.Batch}, {device}, {TorchSharp.torch.get_num_threads()} threads")));
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"model: {utilisation.ModelFlopsPerStep / 1e9:F2} GFLOP per training step (3 x forward, conv and linear layers); peak: {utilisation.PeakFlopsPerSecond / 1e9:F1} GFLOP per {(utilisation.Cuda ? "second" : "CPU-second")} (fp32 1024x1024 matmul, same threads; {utilisation.Peak.PerSecond / 1e9:F1} GFLOP/s wall)")));
         var table = new Table().AddColumns("method", "steps/s", "ms/step", "cpu ms/step", "time vs stl", utilisation.Cuda ? "model GFLOP/s" : "model GFLOP/cpu-s", "of peak");

@@ -177,10 +177,10 @@ public sealed class BadGridTests
     {
         var quickstart = Path.Combine(TestPaths.Examples, "quickstart.json");
 
-        var capped = GridParser.ParseFile(quickstart, GridParserOptions.Default with { MaxTrials = 41 });
-        var exact = GridParser.ParseFile(quickstart, GridParserOptions.Default with { MaxTrials = 42 });
+        var capped = GridParser.ParseFile(quickstart, GridParserOptions.Default with { MaxTrials = 25 });
+        var exact = GridParser.ParseFile(quickstart, GridParserOptions.Default with { MaxTrials = 26 });
 
-        Assert.Contains("expands to 42 trials (12 selection + 30 final), more than the cap of 41", Assert.Single(capped.Problems).Message, StringComparison.Ordinal);
+        Assert.Contains("expands to 26 trials (6 selection + 20 final), more than the cap of 25", Assert.Single(capped.Problems).Message, StringComparison.Ordinal);
         Assert.True(exact.IsValid);
     }
 }

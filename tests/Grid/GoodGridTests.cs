@@ -41,16 +41,18 @@ public sealed class GoodGridTests
         Assert.Equal([Path.Combine(TestPaths.Examples, "data", "sst2", "train.tsv")], grid.Dataset.Train.Files);
         Assert.Equal([ColumnRef.Named("sentence")], grid.Dataset.Text);
         Assert.Equal(ColumnRef.Named("label"), grid.Dataset.Label);
-        Assert.Equal("Review: \"{sentence}\"\n Sentiment:", grid.Dataset.Template);
-        Assert.Equal(new SplitLimit(400, 400), grid.Dataset.Limit);
-        Assert.Equal("text-transformer", grid.Downstream.Model);
-        Assert.Null(grid.Downstream.Init);
+        Assert.Null(grid.Dataset.Template);
+        Assert.Equal(new SplitLimit(2000, null), grid.Dataset.Limit);
+        Assert.Equal("dan", grid.Downstream.Model);
+        Assert.Equal("onnx:minilm", grid.Downstream.Init);
         Assert.Equal([new TeacherRef("minilm", "onnx:minilm"), new TeacherRef("arctic", "onnx:arctic-xs")], grid.Teachers);
-        Assert.Equal([["minilm"], ["arctic"], ["minilm", "arctic"]], grid.Combos.Select(c => c.ToArray()));
+        Assert.Equal([["minilm", "arctic"]], grid.Combos.Select(c => c.ToArray()));
         Assert.Equal([MethodId.Stl, MethodId.LinearProbe, MethodId.Kd, MethodId.Aft], grid.Methods.Select(m => m.Method));
-        Assert.Equal([0.1, 1], grid.Methods[2].Lambdas);
-        Assert.Equal([0, 1, 2], grid.Seeds);
-        Assert.Equal(60, grid.Training.Steps);
+        Assert.Equal([1, 10, 100], grid.Methods[2].Lambdas);
+        Assert.Equal([0.3, 1, 3], grid.Methods[3].Lambdas);
+        Assert.Equal([0, 1, 2, 3, 4], grid.Seeds);
+        Assert.Equal(600, grid.Training.Steps);
+        Assert.Equal(0.05, grid.Training.PriorLr);
         Assert.Equal("adam", grid.Training.Optimizer);
         Assert.Equal(0.1, grid.Selection.HoldoutFraction);
         Assert.Equal(42, grid.Selection.SplitSeed);
@@ -73,6 +75,7 @@ public sealed class GoodGridTests
 
         Assert.Equal([ColumnRef.Named("#1 String"), ColumnRef.Named("#2 String")], grid.Dataset.Text);
         Assert.Equal(ColumnRef.Named("Quality"), grid.Dataset.Label);
+        Assert.Equal("Sentence 1: {#1 String}\n Sentence 2: {#2 String}\n Question: Do both sentences mean the same thing?\n Answer:", grid.Dataset.Template);
     }
 
     [Fact]

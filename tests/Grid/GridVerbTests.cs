@@ -23,7 +23,7 @@ public sealed class GridVerbTests
         Assert.Equal(0, code);
         Assert.Empty(stderr);
         Assert.Equal(
-            "valid: grid 'quickstart-sst2', dataset 'sst2' (text), 4 methods, 3 combos, 10 cells, 12 selection + 30 final = 42 trials",
+            "valid: grid 'quickstart-sst2', dataset 'sst2' (text), 4 methods, 1 combo, 4 cells, 6 selection + 20 final = 26 trials",
             stdout.TrimEnd());
     }
 
@@ -101,10 +101,10 @@ public sealed class GridVerbTests
 
         Assert.Equal(0, code);
         Assert.Empty(stderr);
-        Assert.Contains("cells 10   stage 1 (selection) 12 trials   stage 2 (final) 30 trials   total 42", stdout, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^\s*kd\s+3\s+0\.1,1\s+6\s+9\s+15\s*$", stdout);
-        Assert.Matches(@"(?m)^\s*stl\s+1\s+-\s+0\s+3\s+3\s*$", stdout);
-        Assert.Matches(@"(?m)^\s*aft\|minilm\+arctic\s+2\s+3\s*$", stdout);
+        Assert.Contains("cells 4   stage 1 (selection) 6 trials   stage 2 (final) 20 trials   total 26", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s*kd\s+1\s+1,10,100\s+3\s+5\s+8\s*$", stdout);
+        Assert.Matches(@"(?m)^\s*stl\s+1\s+-\s+0\s+5\s+5\s*$", stdout);
+        Assert.Matches(@"(?m)^\s*aft\|minilm\+arctic\s+3\s+5\s*$", stdout);
     }
 
     [Fact]
@@ -119,15 +119,15 @@ public sealed class GridVerbTests
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("schema").GetInt32());
         Assert.Matches("^[0-9a-f]{32}$", root.GetProperty("sweepId").GetString());
-        Assert.Equal(10, root.GetProperty("cells").GetInt32());
-        Assert.Equal(12, root.GetProperty("selectionTrials").GetInt32());
-        Assert.Equal(30, root.GetProperty("finalTrials").GetInt32());
-        Assert.Equal(42, root.GetProperty("totalTrials").GetInt32());
+        Assert.Equal(4, root.GetProperty("cells").GetInt32());
+        Assert.Equal(6, root.GetProperty("selectionTrials").GetInt32());
+        Assert.Equal(20, root.GetProperty("finalTrials").GetInt32());
+        Assert.Equal(26, root.GetProperty("totalTrials").GetInt32());
         var methods = root.GetProperty("methods").EnumerateArray().ToList();
         Assert.Equal(["stl", "linear-probe", "kd", "aft"], methods.Select(m => m.GetProperty("method").GetString()));
-        Assert.Equal(42, methods.Sum(m => m.GetProperty("totalTrials").GetInt32()));
+        Assert.Equal(26, methods.Sum(m => m.GetProperty("totalTrials").GetInt32()));
         var cells = root.GetProperty("cellPlans").EnumerateArray().ToList();
-        Assert.Equal(12, cells.Sum(c => c.GetProperty("selectionTrialIds").GetArrayLength()));
+        Assert.Equal(6, cells.Sum(c => c.GetProperty("selectionTrialIds").GetArrayLength()));
     }
 
     [Fact]

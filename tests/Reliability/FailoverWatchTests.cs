@@ -23,8 +23,9 @@ public sealed class FailoverWatchTests
         var grid = TinyGrids.Write(temp.Path, "rel-watch",
             teachers: new { noise = "noise:64" }, combos: new[] { new[] { "noise" } },
             methods: new Dictionary<string, object> { ["stl"] = new { }, ["kd"] = new { lambdas = new[] { 0.1, 1.0 } } },
-            seeds: [0, 1, 2, 3], steps: 500);
-        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: 1);
+            seeds: [0, 1, 2, 3, 4, 5], steps: 1500);
+        await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: 1,
+            maxAttempts: Kills + 2); // the watch is under test, not the attempt budget: no trial may run out of attempts
         await cluster.StartAllAsync();
         var submit = await CliRun.InvokeAsync(["submit", grid, .. cluster.Target]);
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());

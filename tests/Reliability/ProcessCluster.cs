@@ -34,8 +34,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// Azure for clustering only (no primary silo: any silo may die).</param>
     /// <param name="postgres">A PostgreSQL database `db init` prepared: clustering, grain state and records there (features stay in <see cref="Root"/>).</param>
     public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false,
-        string? azureConnection = null, bool stateOnAzure = true, string? postgres = null)
+        string? azureConnection = null, bool stateOnAzure = true, string? postgres = null, int? maxAttempts = null)
     {
+        MaxAttempts = maxAttempts;
         AzureConnection = azureConnection;
         StateOnAzure = azureConnection is not null && stateOnAzure;
         Postgres = postgres;
@@ -52,6 +53,8 @@ public sealed class ProcessCluster : IAsyncDisposable
     public int Workers { get; }
     public int SlotsPerWorker { get; }
     public string? TrialTimeout { get; }
+    /// <summary>The silos' --max-attempts; null keeps the default.</summary>
+    public int? MaxAttempts { get; }
     /// <summary>Silo 0 runs trials too (the soak's three working silos); otherwise it holds grains only.</summary>
     public bool PrimaryWorks { get; }
     public string ClusterId { get; } = $"rel-{Guid.NewGuid():N}"[..16];
@@ -94,6 +97,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             "--Engine:TorchThreads=1",
         };
         if (TrialTimeout is not null) args.AddRange(["--trial-timeout", TrialTimeout]);
+        if (MaxAttempts is not null) args.AddRange(["--max-attempts", $"{MaxAttempts}"]);
         var environment = new Dictionary<string, string>();
         if (AzureConnection is not null)
         {

@@ -21,7 +21,7 @@ namespace AftSweep.Tests.Database;
 /// </summary>
 public sealed class LegacyImportTests
 {
-    private const string FixtureSweep = "00c345cd35fc2edfccc65937c8b41994";
+    private const string FixtureSweep = "b184b2e397020933c92db3d0ef59502e";
 
     private static string FixtureFolder => Path.Combine(RepositoryRoot.Find(), "tests", "Fixtures", "legacy-state-v1");
 

@@ -45,7 +45,7 @@ public sealed class ProcessRunTests
         using var temp = new TempDirectory();
         var grid = TinyGrids.Write(temp.Path, "e2e-interrupt",
             teachers: new { n4 = "noise:4" }, combos: new[] { new[] { "n4" } },
-            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 800);
+            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 4000);
         var state = temp.Sub("state");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);
@@ -57,9 +57,10 @@ public sealed class ProcessRunTests
         };
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        // Interrupt as soon as the first trial has been leased (its grain state is in the database): the sweep is mid-run.
+        // Interrupt as soon as the progress line shows a trial running (its lease is in the database): the sweep is mid-run.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (StateFolderRecords.GrainStates(state, "trial") == 0 && !process.HasExited && DateTime.UtcNow < deadline)
+        bool Running() { lock (stderr) return System.Text.RegularExpressions.Regex.IsMatch(stderr.ToString(), @"\(running [1-9]"); }
+        while (!Running() && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
 

@@ -3,8 +3,10 @@
 # every interval; prints completed, duplicates (must be 0), lost (must be 0) and throughput, and appends the line (and
 # the kill log) to the report file. Usage: scripts/soak.sh [TRIALS] [KILL_EVERY_S] [SLOTS_PER_SILO]   (defaults: 10000 30 2)
 # Environment: AFTSWEEP_SOAK_REPORT (default ./soak-report.txt), AFTSWEEP_SOAK_LIMIT_S (kill loop limit, default 3600),
-# SOAK_SKIP_BUILD=1 to use the current build as it is, AFTSWEEP_SOAK_CLUSTERING=azure for Azure Table clustering on a
-# local Azurite (no primary silo, so any of the three silos may be killed; state stays in a folder).
+# SOAK_SKIP_BUILD=1 to use the current build as it is, AFTSWEEP_SOAK_CLUSTERING=postgres for PostgreSQL clustering,
+# grain state and records on a PostgreSQL server the soak starts (initdb in a temp folder; no primary silo, so any of
+# the three silos may be killed), AFTSWEEP_SOAK_CLUSTERING=azure for Azure Table clustering on a local Azurite (state
+# stays in the folder's SQLite database). SOAK_CONFIGURATION=Release to build (or, with SOAK_SKIP_BUILD=1, use) Release.
 # It runs from a snapshot of the built test and silo outputs in a temp folder (removed at the end), so the checkout
 # can be rebuilt while an hour-long soak is running (a rebuild would otherwise replace the DLLs under the silos it restarts).
 set -euo pipefail
@@ -14,7 +16,7 @@ export AFTSWEEP_SOAK_TRIALS="${1:-10000}"
 export AFTSWEEP_SOAK_KILL_EVERY_S="${2:-30}"
 export AFTSWEEP_SOAK_SLOTS="${3:-2}"
 export AFTSWEEP_SOAK_REPORT="${AFTSWEEP_SOAK_REPORT:-$PWD/soak-report.txt}"
-configuration=Debug
+configuration="${SOAK_CONFIGURATION:-Debug}"
 [ "${SOAK_SKIP_BUILD:-0}" = 1 ] || dotnet build tests -v q -c "$configuration"
 snapshot="$(mktemp -d "${TMPDIR:-/tmp}/aftsweep-soak-bin-XXXXXX")"
 trap 'rm -rf "$snapshot"' EXIT

@@ -13,7 +13,7 @@ public static class MetricsExport
 {
     /// <summary>Every meter a silo exports; the dashboards under infra/grafana/dashboards query these.</summary>
     public static IReadOnlyList<string> Meters { get; } =
-        [InstrumentNames.MeterName, FeatureInstrumentNames.MeterName, StorageMetrics.MeterName, "Microsoft.Orleans"];
+        [InstrumentNames.MeterName, FeatureInstrumentNames.MeterName, StorageMetrics.MeterName, AftSweep.Infra.Database.DatabaseMetrics.MeterName, "Microsoft.Orleans"];
 
     public static IServiceCollection AddAftSweepMetricsExport(this IServiceCollection services)
     {

@@ -1,6 +1,7 @@
 using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
 using AftSweep.Silo.Configuration;
 using Orleans.Runtime;
@@ -31,6 +32,7 @@ public static class SiloHostExtensions
             // Orleans' default is five minutes of retries with only connection warnings; give up with a message instead.
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = joinTimeout);
         });
+        builder.Services.AddCommitFaultInjection(builder.Configuration);
         builder.Services.AddAftSweepMetricsExport();
 
         // The trial engine the worker slots run (the embedded host registers the same one).
@@ -62,6 +64,32 @@ public static class SiloHostExtensions
 
         app.MapPrometheusScrapingEndpoint();
         return app;
+    }
+
+    /// <summary>
+    /// Crash tests only: FaultInjection:KillAtCommit (BeforeCommit or AfterCommit) and FaultInjection:AfterRecordCommits
+    /// (default 1) make this silo kill itself at that point of a trial's commit (see <see cref="KillProcessAtCommit"/>).
+    /// </summary>
+    private static IServiceCollection AddCommitFaultInjection(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(FaultInjectionOptions.Section).Get<FaultInjectionOptions>() ?? new FaultInjectionOptions();
+        if (options.KillAtCommit is not { } at) return services;
+        if (!Enum.IsDefined(at))
+            throw new ArgumentException($"{FaultInjectionOptions.Section}:{nameof(options.KillAtCommit)}: '{at}' is not BeforeCommit or AfterCommit");
+        if (options.AfterRecordCommits < 1)
+            throw new ArgumentException($"{FaultInjectionOptions.Section}:{nameof(options.AfterRecordCommits)}: must be at least 1");
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            new CommitFaultsInstaller(sp.GetRequiredService<StateDatabaseLease>(), new KillProcessAtCommit(at, options.AfterRecordCommits)));
+        return services;
+    }
+
+    private sealed class CommitFaultsInstaller(StateDatabaseLease database, ICommitFaults faults) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(CommitFaultsInstaller), ServiceLifecycleStage.First, _ =>
+        {
+            database.Database.Writer.Faults = faults;
+            return Task.CompletedTask;
+        });
     }
 
     private static string FormatHost(string address) => address.Contains(':') ? $"[{address}]" : address;

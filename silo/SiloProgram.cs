@@ -87,11 +87,16 @@ public static class SiloProgram
         configuration.GetValue(SiloHostSettings.JoinTimeoutKey, SiloHostSettings.DefaultJoinTimeout);
 
     /// <summary>What the silo joins through, for messages (no secrets).</summary>
-    public static string Membership(ClusterConnectionOptions cluster) => cluster.Clustering == ClusteringMode.Localhost
-        ? cluster.SiloPort == cluster.PrimarySiloPort
+    public static string Membership(ClusterConnectionOptions cluster) => cluster.Clustering switch
+    {
+        ClusteringMode.Localhost => cluster.SiloPort == cluster.PrimarySiloPort
             ? $"primary silo on 127.0.0.1:{cluster.SiloPort} (--silo-port), cluster '{cluster.ClusterId}'"
-            : $"localhost cluster '{cluster.ClusterId}' through the primary 127.0.0.1:{cluster.PrimarySiloPort} (--primary-silo-port)"
-        : $"membership table '{cluster.AzureClusteringTable}' in the Azure Storage account of Cluster:AzureStorageConnectionString, cluster '{cluster.ClusterId}'";
+            : $"localhost cluster '{cluster.ClusterId}' through the primary 127.0.0.1:{cluster.PrimarySiloPort} (--primary-silo-port)",
+        ClusteringMode.Postgres =>
+            $"membership tables in {ClusterConnectionOptions.DescribePostgres(cluster.PostgresConnectionString)} (Cluster:PostgresConnectionString, " +
+            $"default ${ClusterConnectionOptions.PostgresEnvironmentVariable}; `aftsweep db init` creates them), cluster '{cluster.ClusterId}'",
+        _ => $"membership table '{cluster.AzureClusteringTable}' in the Azure Storage account of Cluster:AzureStorageConnectionString, cluster '{cluster.ClusterId}'",
+    };
 
     private static bool IsConfiguration(Exception e) => Unwrap(e) is SiloConfigurationException or ArgumentException or OptionsValidationException or FormatException;
 

@@ -7,11 +7,14 @@ namespace AftSweep.Client.Cluster;
 
 /// <summary>
 /// The embedded default behind `aftsweep run`: one silo in this process, localhost clustering on free loopback ports,
-/// grain state and records under a state folder, worker slots running the caller's executor. Running again on the same
-/// folder resumes: finished trials are read back from their records and never re-run.
+/// grain state and records in the SQLite database of a state folder (aftsweep.db), worker slots running the caller's
+/// executor. Running again on the same folder resumes: finished trials are read back from their records and never re-run.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
+    /// <summary>The embedded default is the one place a single machine's power loss matters: every commit batch is fsynced.</summary>
+    public const bool FlushToDisk = true;
+
     private readonly LocalCluster _cluster;
 
     private EmbeddedCluster(LocalCluster cluster) => _cluster = cluster;
@@ -34,8 +37,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         {
             Silos = 1,
             StateFolder = stateFolder,
-            // The embedded default is the one place a single machine's power loss matters: fsync state and records.
-            FlushToDisk = true,
+            FlushToDisk = FlushToDisk,
             Workers = workers ?? new WorkerSlotOptions(),
             Scheduling = scheduling ?? new SchedulingOptions(),
             ConfigureLogging = logging,

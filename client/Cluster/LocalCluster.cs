@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace AftSweep.Client.Cluster;
 
 /// <summary>
-/// K silos in this process with localhost clustering (silo 0 is the primary), file grain storage and a folder record
-/// store. Used by `aftsweep run` (one silo), `bench scheduler`, and the cluster tests, which also kill silos.
+/// K silos in this process with localhost clustering (silo 0 is the primary), grain state and records in the SQLite
+/// database of one state folder (shared by the silos). Used by `aftsweep run` (one silo), `bench scheduler`, and the
+/// cluster tests, which also kill silos. <see cref="LocalClusterOptions.ConfigureSettings"/> moves clustering or state
+/// elsewhere (PostgreSQL, Azure).
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AftSweep.Client.Cluster;
 
-/// <summary>An in-process cluster: K silos with localhost clustering sharing one state folder.</summary>
+/// <summary>An in-process cluster: K silos with localhost clustering sharing one state database.</summary>
 public sealed class LocalClusterOptions
 {
     public int Silos { get; set; } = 1;
-    /// <summary>Grain state in Folder/grains, records in Folder/records.</summary>
+    /// <summary>The folder of the SQLite state database (aftsweep.db): grain state and records.</summary>
     public required string StateFolder { get; set; }
     public bool FlushToDisk { get; set; }
     public WorkerSlotOptions Workers { get; set; } = new();

@@ -104,6 +104,11 @@ public static class AftSweepApp
             verbs.Add<Features.FeaturesExtractCommand>(features, "features", "extract").WithDescription("Extract every feature set a grid needs (resumes shard by shard).");
             verbs.Add<Features.FeaturesLsCommand>(features, "features", "ls").WithDescription("List the feature sets in a store: teacher, dataset, split, rows, dims, size, status.");
         });
+        config.AddBranch("db", db =>
+        {
+            db.SetDescription("The state database (SQLite in a state folder, or a PostgreSQL cluster's).");
+            verbs.Add<Db.DbInitCommand>(db, "db", "init").WithDescription("Create or upgrade the state database's schema (idempotent): --cluster postgres[:CONNECTION_STRING], or --state DIR for SQLite.");
+        });
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks: training steps, feature store and extraction, scheduler.");

@@ -15,7 +15,7 @@ public static class CliErrorKinds
     public static bool IsBadInput(Exception e) => Unwrap(e) is ArgumentException or CommandAppException or DatasetException or TeacherException
         or FeatureStoreException or FileNotFoundException or DirectoryNotFoundException or JsonException or InvalidDataException
         or FormatException or ReportInputException or OptionsValidationException or ClusterUnreachableException or SweepNotFoundException
-        or CommandLine.CommandLineException;
+        or Infra.Database.DatabaseSchemaException or CommandLine.CommandLineException;
 
     public static string Message(Exception e) => Unwrap(e).Message;
 

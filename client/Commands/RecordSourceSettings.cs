@@ -11,7 +11,7 @@ public abstract class RecordSourceSettings : CommandSettings
     public string Target { get; init; } = "";
 
     [CommandOption("--cluster <CLUSTER>")]
-    [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost.")]
+    [Description("Where a sweep id is read from: localhost, localhost:PORT[[,PORT...]], postgres ($AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING, postgres:ENV_VAR, azure:CONNECTION_STRING or azure:ENV_VAR. Default: $AFTSWEEP_CLUSTER, else localhost.")]
     public string? Cluster { get; init; }
 
     [CommandOption("--cluster-id <ID>")]

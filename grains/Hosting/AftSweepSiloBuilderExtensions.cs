@@ -34,7 +34,7 @@ public static class AftSweepSiloBuilderExtensions
             });
         }
 
-        if (settings.State.Store == StoreMode.Local) EnsureThreadsForFileIo();
+        if (settings.State.Store == StoreMode.Local) EnsureThreadsForSqlite();
 
         var services = builder.Services;
         services.AddAftSweepRecordStore(settings.State, settings.Cluster);
@@ -52,11 +52,11 @@ public static class AftSweepSiloBuilderExtensions
     }
 
     /// <summary>
-    /// File storage does small synchronous writes (create + rename) that take about a millisecond on a slow disk; with
-    /// the pool's default minimum (one thread per core) concurrent writes starve grain turns until hill climbing adds
-    /// threads. Start with enough threads for the slots' writes to overlap.
+    /// SQLite's calls are synchronous (its async API completes inline): a read blocks its thread for the read, the
+    /// group-commit writer for the commit. With the pool's default minimum (one thread per core) that starves grain turns
+    /// until hill climbing adds threads. Start with enough threads for reads, commits and grain turns to overlap.
     /// </summary>
-    private static void EnsureThreadsForFileIo()
+    private static void EnsureThreadsForSqlite()
     {
         const int MinimumWorkers = 16;
         ThreadPool.GetMinThreads(out var workers, out var io);

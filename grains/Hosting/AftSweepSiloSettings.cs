@@ -15,14 +15,20 @@ public sealed class AftSweepSiloSettings
     public bool FastFailureDetection { get; set; }
 
     /// <summary>Binds the "Cluster", "State", "Scheduling" and "Workers" sections.</summary>
-    public static AftSweepSiloSettings From(IConfiguration configuration) => new()
+    public static AftSweepSiloSettings From(IConfiguration configuration)
     {
-        Cluster = configuration.GetSection(ClusterConnectionOptions.Section).Get<ClusterConnectionOptions>() ?? new(),
-        State = configuration.GetSection(StateStoreOptions.Section).Get<StateStoreOptions>() ?? new(),
-        Scheduling = configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new(),
-        Workers = configuration.GetSection(WorkerSlotOptions.Section).Get<WorkerSlotOptions>() ?? new(),
-        FastFailureDetection = configuration.GetValue<bool>(nameof(FastFailureDetection)),
-    };
+        var settings = new AftSweepSiloSettings
+        {
+            Cluster = configuration.GetSection(ClusterConnectionOptions.Section).Get<ClusterConnectionOptions>() ?? new(),
+            State = configuration.GetSection(StateStoreOptions.Section).Get<StateStoreOptions>() ?? new(),
+            Scheduling = configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new(),
+            Workers = configuration.GetSection(WorkerSlotOptions.Section).Get<WorkerSlotOptions>() ?? new(),
+            FastFailureDetection = configuration.GetValue<bool>(nameof(FastFailureDetection)),
+        };
+        if (string.IsNullOrWhiteSpace(settings.Cluster.PostgresConnectionString))
+            settings.Cluster.PostgresConnectionString = Environment.GetEnvironmentVariable(ClusterConnectionOptions.PostgresEnvironmentVariable);
+        return settings;
+    }
 
     /// <summary>Every problem at once, each naming its option.</summary>
     public void Validate()
@@ -34,6 +40,9 @@ public sealed class AftSweepSiloSettings
         }
         Check(new ClusterConnectionOptionsValidator().Validate(null, Cluster));
         Check(new StateStoreOptionsValidator().Validate(null, State));
+        if (State.Store == StoreMode.Postgres
+            && ClusterConnectionOptionsValidator.PostgresConnectionProblem(Cluster.PostgresConnectionString, $"when {StateStoreOptions.Section}:{nameof(StateStoreOptions.Store)} is Postgres") is { } problem)
+            failures.Add(problem);
         Check(new SchedulingOptionsValidator().Validate(null, Scheduling));
         Check(new WorkerSlotOptionsValidator().Validate(null, Workers));
         if (failures.Count > 0) throw new ArgumentException("invalid silo configuration: " + string.Join("; ", failures));

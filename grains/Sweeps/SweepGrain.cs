@@ -90,7 +90,7 @@ public sealed partial class SweepGrain(
             if (!SameTrials(existing, plan))
                 throw new ArgumentException($"sweep {SweepId}: a different plan is already registered under this id (grid hash collision or changed planner)");
             if (!state.State.Cancelled) await EnqueueUnfinishedAsync();
-            await RegisterAsync(); // idempotent: also lists sweeps submitted before the registry existed
+            await RegisterAsync(); // idempotent: also lists sweeps submitted before the registry existed (or the records table)
             return new SweepSubmission(SweepId, Created: false, existing.TotalTrialCount);
         }
 
@@ -373,8 +373,14 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>Lists this sweep in the cluster's registry (what `aftsweep status` without an id shows).</summary>
-    private Task RegisterAsync() => GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key)
-        .RegisterAsync(new SweepRegistration(SweepId, Plan!.Grid.Name, state.State.SubmittedAt ?? time.GetUtcNow()));
+    /// <summary>Lists the sweep in the registry and in the record store (whose sweeps table names the records' grid); idempotent.</summary>
+    private async Task RegisterAsync()
+    {
+        var plan = Plan!;
+        var submitted = state.State.SubmittedAt ?? time.GetUtcNow();
+        await records.RegisterSweepAsync(new SweepEntry(SweepId, plan.Grid.Name, plan.Grid.Dataset.Name, plan.TotalTrialCount, submitted));
+        await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).RegisterAsync(new SweepRegistration(SweepId, plan.Grid.Name, submitted));
+    }
 
     private async Task<int> EnqueueUnfinishedAsync()
     {

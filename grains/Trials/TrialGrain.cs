@@ -12,8 +12,9 @@ namespace AftSweep.Grains.Trials;
 
 /// <summary>
 /// One trial's state machine and the fencing authority for its leases. Every transition is persisted before it is
-/// acknowledged; a finished trial's record is written for each of its sweeps before its state says so, and a
-/// record found for a lease that never got acknowledged is adopted instead of re-running the trial.
+/// acknowledged. A finished trial's records (one per sweep it serves) are committed with its state in one transaction
+/// on a database store (SQLite, PostgreSQL): both or neither. On Azure Blob the records go first, and a record found
+/// for a lease whose state never said so is adopted on the next activation instead of re-running the trial.
 /// Placed on the silo of its first caller (the dispatcher), so lease and commit calls stay local to it.
 /// </summary>
 [PreferLocalPlacement]
@@ -34,8 +35,9 @@ public sealed partial class TrialGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A persisted lease may have committed: its record says so (see CompleteAsync).
-        if (S.Status == TrialStatus.Leased && S.Spec is not null) await TryAdoptRecordAsync(S.Spec, S.SweepIds, persist: false);
+        // A persisted lease may have committed: its record says so (a store without transactions wrote the record first,
+        // or a state folder of an earlier version, whose commit point was the record, was imported).
+        if (S.Status == TrialStatus.Leased && S.Spec is not null) await TryAdoptRecordAsync(S.Spec, S.SweepIds);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -54,7 +56,7 @@ public sealed partial class TrialGrain(
         if (!S.IsFinished && S.Status == TrialStatus.Leased)
         {
             // The previous lease was never resolved (its dispatcher forgot it): it may have committed a record first.
-            if (await TryAdoptRecordAsync(spec, sweeps, persist: true)) return Finished(item.SweepIds);
+            if (await TryAdoptRecordAsync(spec, sweeps)) return Finished(item.SweepIds);
             if (await FailAttemptAsync(spec, sweeps, S.Worker ?? "?", "lease lost (its dispatcher restarted)", retryable: true) is { Reply: CommitReply.Failed })
                 return Finished(item.SweepIds);
         }
@@ -117,10 +119,9 @@ public sealed partial class TrialGrain(
             Worker = worker,
             FinishedAt = time.GetUtcNow(),
         };
-        // The record is the commit point: once it is written the result is durable. The state file is not rewritten
-        // (one storage write per trial saved); a later activation adopts the record (OnActivateAsync).
-        var written = await WriteRecordsAsync(finished, sweeps);
-        state.State = finished;
+        // The commit point: the records and the succeeded state, together.
+        var written = RecordsFor(finished, sweeps);
+        await PersistAsync(finished, RecordChanges.Write(written));
         Transition(finished.Spec!, TrialStatus.Succeeded);
         metrics.TrialFinished(MethodName(finished.Spec!), "succeeded", AttemptSeconds());
         return new OwnerCommitResult { Reply = CommitReply.Accepted, Finished = written };
@@ -156,10 +157,10 @@ public sealed partial class TrialGrain(
         var sweeps = Union(S.SweepIds, [sweepId]);
         if (S.Status is TrialStatus.Failed or TrialStatus.Cancelled)
         {
-            // The failed records go first: a sweep that rebuilds from records meanwhile must see the trial as unfinished.
-            foreach (var sweep in sweeps) await records.DeleteAsync(sweep, spec.Id);
-            state.State = S with { Spec = S.Spec ?? spec, SweepIds = sweeps, Status = TrialStatus.Pending, Attempts = 0, FinishedAt = null };
-            await state.WriteStateAsync();
+            // The failed records go with the failed state (first, on a store without transactions): a sweep that
+            // rebuilds from records meanwhile must see the trial as unfinished.
+            await PersistAsync(S with { Spec = S.Spec ?? spec, SweepIds = sweeps, Status = TrialStatus.Pending, Attempts = 0, FinishedAt = null },
+                RecordChanges.Delete(sweeps, spec.Id));
             Transition(S.Spec!, TrialStatus.Pending);
         }
         return WorkItem.ForTrial(S.Spec ?? spec, sweeps);
@@ -199,16 +200,15 @@ public sealed partial class TrialGrain(
             Worker = worker,
             FinishedAt = time.GetUtcNow(),
         };
-        var written = await WriteRecordsAsync(failed, sweeps);
-        state.State = failed;
-        await state.WriteStateAsync();
+        var written = RecordsFor(failed, sweeps);
+        await PersistAsync(failed, RecordChanges.Write(written));
         Transition(spec, TrialStatus.Failed);
         metrics.TrialFinished(MethodName(spec), "failed", AttemptSeconds());
         LogTrialFailed(logger, spec.Id, S.Attempts, error);
         return new OwnerCommitResult { Reply = CommitReply.Failed, Finished = written };
     }
 
-    private async Task<bool> TryAdoptRecordAsync(TrialSpec spec, IReadOnlyList<string> sweeps, bool persist)
+    private async Task<bool> TryAdoptRecordAsync(TrialSpec spec, IReadOnlyList<string> sweeps)
     {
         foreach (var sweep in S.SweepIds)
         {
@@ -228,9 +228,7 @@ public sealed partial class TrialGrain(
             {
                 if (await records.ReadAsync(other, spec.Id) is not { Status: TrialStatus.Succeeded }) missing.Add(other);
             }
-            await WriteRecordsAsync(adopted, missing);
-            state.State = adopted;
-            if (persist) await state.WriteStateAsync();
+            await PersistAsync(adopted, RecordChanges.Write(RecordsFor(adopted, missing)));
             return true;
         }
         return false;
@@ -241,17 +239,30 @@ public sealed partial class TrialGrain(
         var added = sweeps.Except(S.SweepIds, StringComparer.Ordinal).ToList();
         if (added.Count == 0) return;
         var updated = S with { SweepIds = sweeps };
-        await WriteRecordsAsync(updated, added);
-        state.State = updated;
-        await state.WriteStateAsync();
+        await PersistAsync(updated, RecordChanges.Write(RecordsFor(updated, added)));
     }
 
-    private async Task<IReadOnlyList<TrialRecord>> WriteRecordsAsync(TrialState s, IReadOnlyList<string> sweeps)
+    /// <summary>
+    /// Makes <paramref name="next"/> the state, persisted with the record changes (one transaction on a database store);
+    /// if the write fails, the state in memory stays what it was.
+    /// </summary>
+    private async Task PersistAsync(TrialState next, RecordChanges changes)
     {
-        var written = sweeps.Select(sweep => RecordFor(s, sweep)).ToList();
-        await Task.WhenAll(written.Select(r => records.WriteAsync(r)));
-        return written;
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            if (changes.IsEmpty) await state.WriteStateAsync();
+            else await records.WriteWithStateAsync(changes, () => state.WriteStateAsync());
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
     }
+
+    private static List<TrialRecord> RecordsFor(TrialState s, IReadOnlyList<string> sweeps) => sweeps.Select(sweep => RecordFor(s, sweep)).ToList();
 
     private LeaseGrant Finished(IReadOnlyList<string> sweeps) => new()
     {

@@ -34,6 +34,10 @@ public static class InstrumentNames
     // Storage (label: operation)
     public const string StorageRetries = "aftsweep.storage.retries";
 
+    // State database (SQLite or PostgreSQL): group-committed batches of grain state and record writes
+    public const string DatabaseCommitDuration = "aftsweep.db.commit.duration";
+    public const string DatabaseCommitWrites = "aftsweep.db.commit.writes";
+
     // Sweeps (labels: sweep = the sweep id, grid = the grid's name)
     public const string SweepProgress = "aftsweep.sweep.progress";
     public const string SweepEta = "aftsweep.sweep.eta";

@@ -10,6 +10,8 @@ public enum ClusteringMode
     Localhost = 1,
     /// <summary>Membership in an Azure Storage table (Azurite locally).</summary>
     Azure = 2,
+    /// <summary>Membership in PostgreSQL through Orleans' ADO.NET clustering (tables created by `aftsweep db init`).</summary>
+    Postgres = 3,
 }
 
 /// <summary>Cluster membership and endpoints, shared by silos and clients (configuration section "Cluster").</summary>
@@ -18,6 +20,8 @@ public sealed class ClusterConnectionOptions
     public const string Section = "Cluster";
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
+    /// <summary>Where silos and the CLI read the PostgreSQL connection string when no setting gives one.</summary>
+    public const string PostgresEnvironmentVariable = "AFTSWEEP_POSTGRES";
 
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
     public string ClusterId { get; set; } = "aftsweep";
@@ -34,6 +38,11 @@ public sealed class ClusterConnectionOptions
     public string? AzureStorageConnectionString { get; set; }
     public string AzureClusteringTable { get; set; } = "AftSweepCluster";
     /// <summary>
+    /// PostgreSQL clustering and state (an Npgsql connection string; default: $AFTSWEEP_POSTGRES). A secret: never logged
+    /// or printed.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+    /// <summary>
     /// Mutual TLS between silos and clients: a PKCS#12 (.pfx) file with the cluster certificate and its private key.
     /// Every silo and client presents it and accepts only peers presenting it (or one in <see cref="TlsAllowedThumbprints"/>).
     /// Unset: plain TCP (loopback-only deployments). See docs/reliability.md.
@@ -47,9 +56,25 @@ public sealed class ClusterConnectionOptions
     public IReadOnlyList<int> ClientGatewayPorts => GatewayPorts.Length > 0 ? GatewayPorts : [GatewayPort];
 
     /// <summary>What a client tries, for error messages (no secrets).</summary>
-    public string DescribeTarget() => Clustering == ClusteringMode.Localhost
-        ? $"localhost gateways {string.Join(", ", ClientGatewayPorts.Select(p => $"127.0.0.1:{p}"))} (cluster '{ClusterId}', service '{ServiceId}')"
-        : $"Azure Table clustering (table '{AzureClusteringTable}', cluster '{ClusterId}', service '{ServiceId}')";
+    public string DescribeTarget() => Clustering switch
+    {
+        ClusteringMode.Localhost => $"localhost gateways {string.Join(", ", ClientGatewayPorts.Select(p => $"127.0.0.1:{p}"))} (cluster '{ClusterId}', service '{ServiceId}')",
+        ClusteringMode.Postgres => $"PostgreSQL clustering ({DescribePostgres(PostgresConnectionString)}, cluster '{ClusterId}', service '{ServiceId}')",
+        _ => $"Azure Table clustering (table '{AzureClusteringTable}', cluster '{ClusterId}', service '{ServiceId}')",
+    };
+
+    /// <summary>The database and server a connection string names, without its secrets.</summary>
+    public static string DescribePostgres(string? connectionString)
+    {
+        try
+        {
+            return Database.Postgres.PostgresStateDatabase.Describe(new Npgsql.NpgsqlConnectionStringBuilder(connectionString ?? ""));
+        }
+        catch (ArgumentException)
+        {
+            return "PostgreSQL (connection string not readable)";
+        }
+    }
 }
 
 public sealed class ClusterConnectionOptionsValidator : IValidateOptions<ClusterConnectionOptions>
@@ -62,13 +87,33 @@ public sealed class ClusterConnectionOptionsValidator : IValidateOptions<Cluster
         {
             if (port is < 1 or > 65535) errors.Add($"{ClusterConnectionOptions.Section}:{field}: {port} is not a port (1-65535)");
         }
+        if (!Enum.IsDefined(o.Clustering))
+            errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.Clustering)}: {(int)o.Clustering} is not a clustering mode (Localhost, Postgres or Azure)");
         if (o.Clustering == ClusteringMode.Azure && string.IsNullOrWhiteSpace(o.AzureStorageConnectionString))
             errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.AzureStorageConnectionString)}: required with Azure clustering");
+        if (o.Clustering == ClusteringMode.Postgres && PostgresConnectionProblem(o.PostgresConnectionString, "with Postgres clustering") is { } problem)
+            errors.Add(problem);
         if (o.TlsCertificate is { Length: > 0 } cert && !File.Exists(cert))
             errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.TlsCertificate)}: file not found: {Path.GetFullPath(cert)}");
         if (string.IsNullOrWhiteSpace(o.ClusterId)) errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.ClusterId)}: must not be empty");
         if (string.IsNullOrWhiteSpace(o.ServiceId)) errors.Add($"{ClusterConnectionOptions.Section}:{nameof(o.ServiceId)}: must not be empty");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Why a PostgreSQL connection string is unusable, or null; never quotes it (it holds a password).</summary>
+    public static string? PostgresConnectionProblem(string? connectionString, string when)
+    {
+        const string Field = $"{ClusterConnectionOptions.Section}:{nameof(ClusterConnectionOptions.PostgresConnectionString)}";
+        if (string.IsNullOrWhiteSpace(connectionString)) return $"{Field}: required {when}";
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return $"{Field}: not a PostgreSQL connection string (expected Host=...;Port=...;Database=...;Username=...;Password=...)";
+        }
     }
 
     public static void ThrowIfInvalid(ClusterConnectionOptions options)

@@ -5,10 +5,14 @@ namespace AftSweep.Infra.Orleans;
 /// <summary>Where grain state and trial records live.</summary>
 public enum StoreMode
 {
-    /// <summary>A local folder (the embedded default; survives restarts of the process).</summary>
+    /// <summary>A SQLite database (aftsweep.db) in <see cref="StateStoreOptions.Folder"/>: the embedded default, and silos of one machine.</summary>
     Local = 1,
+    /// <summary>The same as <see cref="Local"/>, by the database's name.</summary>
+    Sqlite = Local,
     /// <summary>Azure Blob containers (Azurite locally); uses <see cref="ClusterConnectionOptions.AzureStorageConnectionString"/>.</summary>
     Azure = 2,
+    /// <summary>A PostgreSQL database (created by `aftsweep db init`); uses <see cref="ClusterConnectionOptions.PostgresConnectionString"/>.</summary>
+    Postgres = 3,
 }
 
 /// <summary>Grain state and record store (configuration section "State").</summary>
@@ -17,15 +21,12 @@ public sealed class StateStoreOptions
     public const string Section = "State";
 
     public StoreMode Store { get; set; } = StoreMode.Local;
-    /// <summary>Local mode: grain state goes to Folder/grains, records to Folder/records.</summary>
+    /// <summary>Local mode: the folder of the SQLite database (aftsweep.db), and of the feature store unless configured elsewhere.</summary>
     public string Folder { get; set; } = ".aftsweep/state";
-    /// <summary>Local mode: fsync each state and record file (survives power loss; costs a few ms per write).</summary>
+    /// <summary>Local mode: fsync every commit batch (survives power loss; without it every commit survives a crash of the process).</summary>
     public bool FlushToDisk { get; set; }
     public string GrainStateContainer { get; set; } = "aftsweep-grainstate";
     public string RecordsContainer { get; set; } = "aftsweep-records";
-
-    public string GrainsFolder => Path.Combine(Path.GetFullPath(Folder), "grains");
-    public string RecordsFolder => Path.Combine(Path.GetFullPath(Folder), "records");
 }
 
 public sealed class StateStoreOptionsValidator : IValidateOptions<StateStoreOptions>
@@ -33,6 +34,8 @@ public sealed class StateStoreOptionsValidator : IValidateOptions<StateStoreOpti
     public ValidateOptionsResult Validate(string? name, StateStoreOptions o)
     {
         var errors = new List<string>();
+        if (!Enum.IsDefined(o.Store))
+            errors.Add($"{StateStoreOptions.Section}:{nameof(o.Store)}: {(int)o.Store} is not a store (Local/Sqlite, Postgres or Azure)");
         if (o.Store == StoreMode.Local && string.IsNullOrWhiteSpace(o.Folder))
             errors.Add($"{StateStoreOptions.Section}:{nameof(o.Folder)}: must name a folder in Local mode");
         if (o.Store == StoreMode.Azure && string.IsNullOrWhiteSpace(o.GrainStateContainer))

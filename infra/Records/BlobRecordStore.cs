@@ -18,6 +18,21 @@ public sealed class BlobRecordStore(BlobContainerClient container) : IRecordStor
         await blob.UploadAsync(BinaryData.FromBytes(RecordJson.Serialize(record)), overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records first, then the state: blob storage has no transaction spanning both (see <see cref="IRecordStore"/>).
+    /// No ConfigureAwait(false) here: <paramref name="writeState"/> is the grain's own state write, which must run on the
+    /// grain's scheduler, so every await before it resumes there.
+    /// </summary>
+    public async Task WriteWithStateAsync(RecordChanges changes, Func<Task> writeState)
+    {
+        foreach (var key in changes.Deletes) await DeleteAsync(key.SweepId, key.TrialId);
+        await Task.WhenAll(changes.Upserts.Select(r => WriteAsync(r)));
+        await writeState();
+    }
+
+    /// <summary>The grid name is in the sweep's grain state; blob records have no typed table to fill.</summary>
+    public Task RegisterSweepAsync(SweepEntry sweep, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async Task<TrialRecord?> ReadAsync(string sweepId, string trialId, CancellationToken cancellationToken = default)
     {
         var name = NameOf(sweepId, trialId);

@@ -9,6 +9,12 @@ public static class RecordJson
 {
     public static byte[] Serialize(TrialRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Options);
 
+    /// <summary>The compact text form a database keeps in its record column (same names, no indentation).</summary>
+    public static string SerializeCompact(TrialRecord record) => JsonSerializer.Serialize(record, StoreJson.Compact);
+
+    /// <param name="source">Where the text came from, for the error message.</param>
+    public static TrialRecord Deserialize(string json, string source) => Deserialize(System.Text.Encoding.UTF8.GetBytes(json), source);
+
     /// <param name="source">Where the bytes came from, for the error message.</param>
     public static TrialRecord Deserialize(ReadOnlySpan<byte> bytes, string source)
     {

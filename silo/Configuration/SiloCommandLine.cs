@@ -55,7 +55,7 @@ public static class SiloCommandLine
         if (SiloConfigurationKeys.TypeOf(key) is { } type && ValueConversion.Problem(value, type) is { } problem)
             throw new SiloConfigurationException($"{shownAs}: '{value}' {problem}");
         if (string.Equals(key, SiloSwitches.Find("--store")!.Key, StringComparison.OrdinalIgnoreCase)
-            && Enum.GetNames<StoreMode>().Append("Sqlite").Append("Postgres").Contains(value.Trim(), StringComparer.OrdinalIgnoreCase))
+            && Enum.GetNames<StoreMode>().Contains(value.Trim(), StringComparer.OrdinalIgnoreCase))
             throw new SiloConfigurationException(
                 $"{shownAs}: '{value}' names a state store, but --store is the feature store (a folder, or azure:ENV_VAR / azure:CONNECTION-STRING); " +
                 "the state store is --state-store");

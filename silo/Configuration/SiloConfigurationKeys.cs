@@ -1,20 +1,23 @@
 using System.Reflection;
 using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
 
 namespace AftSweep.Silo.Configuration;
 
 /// <summary>
 /// Every configuration key the silo binds, with the type its value converts to: the properties of its options
-/// sections (Cluster, State, Scheduling, Workers, Engine) and the host's own keys. The strict command line, the
-/// configuration check and the docker-compose test all read this list, so none of them can drift from the binding.
+/// sections (Cluster, State, Scheduling, Workers, Engine, and FaultInjection for crash tests) and the host's own keys.
+/// The strict command line, the configuration check and the docker-compose test all read this list, so none of them
+/// can drift from the binding.
 /// </summary>
 public static class SiloConfigurationKeys
 {
     /// <summary>Sections whose every key the silo owns: a key under them that is not bound is a typo, wherever it was set.</summary>
     public static IReadOnlyList<string> OwnedSections { get; } =
-        [ClusterConnectionOptions.Section, StateStoreOptions.Section, SchedulingOptions.Section, WorkerSlotOptions.Section, EngineOptions.Section, "Http", "Silo"];
+        [ClusterConnectionOptions.Section, StateStoreOptions.Section, SchedulingOptions.Section, WorkerSlotOptions.Section, EngineOptions.Section,
+         FaultInjectionOptions.Section, "Http", "Silo"];
 
     /// <summary>Prefixes passed through unchecked: logging levels and the ASP.NET Core host's own settings.</summary>
     public static IReadOnlyList<string> PassThroughPrefixes { get; } = ["Logging:", "environment", "contentRoot", "applicationName"];
@@ -49,7 +52,7 @@ public static class SiloConfigurationKeys
                  {
                      (ClusterConnectionOptions.Section, typeof(ClusterConnectionOptions)), (StateStoreOptions.Section, typeof(StateStoreOptions)),
                      (SchedulingOptions.Section, typeof(SchedulingOptions)), (WorkerSlotOptions.Section, typeof(WorkerSlotOptions)),
-                     (EngineOptions.Section, typeof(EngineOptions)),
+                     (EngineOptions.Section, typeof(EngineOptions)), (FaultInjectionOptions.Section, typeof(FaultInjectionOptions)),
                  })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.SetMethod!.IsPublic))

@@ -1,3 +1,4 @@
+using AftSweep.Infra.Orleans;
 using AftSweep.Infra.Storage;
 
 namespace AftSweep.Silo.Configuration;
@@ -11,5 +12,5 @@ public static class SiloEnvironment
     public const string Verbose = "AFTSWEEP_VERBOSE";
 
     public static IReadOnlyList<string> Variables { get; } =
-        [StoreLocation.EnvironmentVariable, Verbose, Transfer.Teachers.BundledModels.DirectoryVariable];
+        [StoreLocation.EnvironmentVariable, ClusterConnectionOptions.PostgresEnvironmentVariable, Verbose, Transfer.Teachers.BundledModels.DirectoryVariable];
 }

@@ -9,8 +9,8 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Workers;
-using AftSweep.Infra.Records;
 using AftSweep.Tests.Cluster.Support;
+using AftSweep.Tests.Infrastructure;
 using AftSweep.Tests.EndToEnd;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,7 +66,7 @@ public sealed class RealTwoSiloSweepTests
         Assert.Equal(8, status.Trials.Succeeded);
 
         var records = new List<TrialRecord>();
-        await foreach (var r in new FolderRecordStore(Path.Combine(temp.Path, "state", "records")).ReadAllAsync(plan.SweepId)) records.Add(r);
+        await foreach (var r in StateFolderRecords.ReadAllAsync(Path.Combine(temp.Path, "state"), plan.SweepId)) records.Add(r);
 
         // Exactly once: one record per planned trial, each from its first attempt, one accepted commit each.
         Assert.Equal(8, records.Count);

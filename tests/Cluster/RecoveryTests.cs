@@ -1,8 +1,8 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
-using AftSweep.Infra.Records;
 using AftSweep.Tests.Cluster.Support;
+using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Training;
 
 namespace AftSweep.Tests.Cluster;
@@ -16,7 +16,7 @@ public sealed class RecoveryTests
     private static async Task<List<TrialRecord>> RecordsAsync(string folder, string sweepId)
     {
         var list = new List<TrialRecord>();
-        await foreach (var r in new FolderRecordStore(Path.Combine(folder, "records")).ReadAllAsync(sweepId)) list.Add(r);
+        await foreach (var r in StateFolderRecords.ReadAllAsync(folder, sweepId)) list.Add(r);
         return list;
     }
 
@@ -66,8 +66,7 @@ public sealed class RecoveryTests
         await using (var cluster = await TestClusters.StartAsync(temp.Path, executor))
         {
             await cluster.Sweeps.SubmitAsync(plan);
-            await WaitUntilAsync(() => Directory.Exists(Path.Combine(temp.Path, "records", plan.SweepId))
-                && FolderRecordStore.ReadJournalFolder(Path.Combine(temp.Path, "records", plan.SweepId)).Count >= 5, "a few trials to finish");
+            await WaitUntilAsync(() => StateFolderRecords.Count(temp.Path, plan.SweepId) >= 5, "a few trials to finish");
             await cluster.KillSiloAsync(1);
             await cluster.KillSiloAsync(0);
         }

@@ -24,3 +24,30 @@ public sealed class SchedulerBenchTests
         Assert.True(result.CpuMsPerTrial > 0);
     }
 }
+
+/// <summary>The scheduler benchmark on PostgreSQL: clustering, grain state and records in a database `db init` prepared.</summary>
+[Collection(AftSweep.Tests.Infrastructure.PostgresCollection.Name)]
+public sealed class PostgresSchedulerBenchTests(AftSweep.Tests.Infrastructure.PostgresServer server)
+{
+    [Fact]
+    public async Task BenchScheduler_OnPostgres_EveryTrialAcceptedOnceAndCommitsGrouped()
+    {
+        using var temp = new TempFolder();
+        var database = await server.CreateDatabaseAsync();
+        await using (var init = new AftSweep.Infra.Database.Postgres.PostgresStateDatabase(database, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AftSweep.Infra.Database.Postgres.PostgresStateDatabase>.Instance))
+            await init.InitAsync();
+        var settings = new BenchSchedulerCommand.Settings { Trials = 250, Silos = 2, Slots = 2, State = "postgres" };
+
+        var result = await BenchSchedulerCommand.RunAsync(settings, temp.Path, database, new LatencyRecorder(), new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token);
+
+        Assert.True(result.Completed);
+        Assert.Equal("postgres", result.State);
+        Assert.Equal(250, result.AcceptedCommits);
+        Assert.Equal(0, result.OtherCommits);
+        Assert.Equal(3, result.CellsDecided);
+        // Every trial's lease and commit went through the database, in fewer transactions than writes.
+        Assert.True(result.Database.Writes >= 2 * 250, $"{result.Database.Writes} writes");
+        Assert.InRange(result.Database.Commits, 1, result.Database.Writes - 1);
+    }
+}

@@ -6,8 +6,8 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Features;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Sweeps;
-using AftSweep.Infra.Records;
 using AftSweep.Tests.Cluster.Support;
+using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,7 +84,7 @@ public sealed class SweepFeatureTests
             Assert.Equal($"features/{request.Key}/manifest.json", set.Shards[0]!.Blob);
         }
         var records = new List<TrialRecord>();
-        await foreach (var r in new FolderRecordStore(Path.Combine(temp.Path, "records")).ReadAllAsync(plan.SweepId)) records.Add(r);
+        await foreach (var r in StateFolderRecords.ReadAllAsync(temp.Path, plan.SweepId)) records.Add(r);
         Assert.Equal(4, records.Select(r => r.Spec.Id).Distinct().Count());
     }
 }

@@ -2,8 +2,8 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Infra.Records;
 using AftSweep.Tests.Cluster.Support;
+using AftSweep.Tests.Infrastructure;
 
 namespace AftSweep.Tests.Cluster;
 
@@ -50,7 +50,7 @@ public sealed class SweepProtocolTests
 
         // The tables come back from the records alone, without the cluster.
         var records = new List<TrialRecord>();
-        await foreach (var r in new FolderRecordStore(Path.Combine(temp.Path, "records")).ReadAllAsync(plan.SweepId)) records.Add(r);
+        await foreach (var r in StateFolderRecords.ReadAllAsync(temp.Path, plan.SweepId)) records.Add(r);
         Assert.Equal(8, records.Count);
         var rebuilt = SweepTables.FromRecords(records).Single(c => c.Key == "aft|t1");
         Assert.Equal(0.1, rebuilt.Choice!.Lambda);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AftSweep.Client.Cluster;
+using AftSweep.Client.Commands.ClusterAccess;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Tests.EndToEnd;
 
@@ -345,7 +346,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
 
         var (badCluster, _, badClusterErr) = await fixture.RunAsync("trials", "abc", "--cluster", "UseDevelopmentStorage=true");
         Assert.Equal(2, badCluster);
-        Assert.Contains("expected localhost, localhost:PORT[,PORT...] or azure:CONNECTION_STRING", badClusterErr);
+        Assert.Contains($"expected {ClusterTarget.Forms}", badClusterErr);
         Assert.DoesNotContain("UseDevelopmentStorage", badClusterErr);
 
         var (badState, _, _) = await fixture.RunAsync("trials", "abc", "--state", "done", "--cluster", "localhost:1");

@@ -34,7 +34,7 @@ public sealed class SiloCommandLineTests
     [InlineData(new[] { "--silo-prt", "5" }, "error: --silo-prt: not a setting of aftsweep-silo; did you mean '--silo-port'?")]
     [InlineData(new[] { "--silo-port", "abc" }, "error: --silo-port: 'abc' is not a whole number")]
     [InlineData(new[] { "--trial-timeout=5x" }, "error: --trial-timeout: '5x' is not a duration (hh:mm:ss, e.g. 00:00:30)")]
-    [InlineData(new[] { "--state-store", "Cloud" }, "error: --state-store: 'Cloud' is not one of Local, Azure")]
+    [InlineData(new[] { "--state-store", "Cloud" }, "error: --state-store: 'Cloud' is not one of Local, Sqlite, Azure, Postgres")]
     [InlineData(new[] { "--feature-store", "x" }, "error: --feature-store: renamed to --store (the same name the aftsweep client uses)")]
     [InlineData(new[] { "--Cluster:SiloPrt=1" }, "error: --Cluster:SiloPrt: not a setting of aftsweep-silo; did you mean '--Cluster:SiloPort'?")]
     [InlineData(new[] { "grid.json" }, "error: 'grid.json': unexpected argument; settings are --switch VALUE or --Section:Key=VALUE (aftsweep-silo --help)")]

@@ -45,7 +45,7 @@ public sealed class ProcessRunTests
         using var temp = new TempDirectory();
         var grid = TinyGrids.Write(temp.Path, "e2e-interrupt",
             teachers: new { n4 = "noise:4" }, combos: new[] { new[] { "n4" } },
-            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 200);
+            methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 4000);
         var state = temp.Sub("state");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);
@@ -57,10 +57,10 @@ public sealed class ProcessRunTests
         };
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        // Interrupt as soon as the first trial has been leased (its grain state is in the journal): the sweep is mid-run.
-        var journal = Path.Combine(state, "grains", AftSweep.Infra.Orleans.FileGrainStorage.JournalFolder);
+        // Interrupt as soon as the progress line shows a trial running (its lease is in the database): the sweep is mid-run.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!LeasedTrialInJournal(journal) && !process.HasExited && DateTime.UtcNow < deadline)
+        bool Running() { lock (stderr) return System.Text.RegularExpressions.Regex.IsMatch(stderr.ToString(), @"\(running [1-9]"); }
+        while (!Running() && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
 
@@ -73,7 +73,7 @@ public sealed class ProcessRunTests
         lock (stderr) text = stderr.ToString();
         Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}\n{text}");
         Assert.Contains("interrupted", text);
-        Assert.True(Directory.Exists(Path.Combine(state, "grains")));
+        Assert.True(File.Exists(Path.Combine(state, AftSweep.Infra.Database.Sqlite.SqliteStateDatabase.FileName)));
 
         var rerun = await CliRun.InvokeAsync("run", grid, "--state", state, "--out", temp.Sub("out"));
         Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.ToString());
@@ -82,13 +82,6 @@ public sealed class ProcessRunTests
     }
 
     private static string ToolPath() => ToolProcess.ToolPath();
-
-    private static bool LeasedTrialInJournal(string folder)
-    {
-        if (!AftSweep.Infra.Journal.SegmentJournal.HasSegments(folder)) return false;
-        using var journal = new AftSweep.Infra.Journal.SegmentJournal(folder, flushToDisk: false);
-        return journal.ReadAll().Any(e => e.Key.StartsWith("trial/", StringComparison.Ordinal));
-    }
 
     private static Task<(int Code, string Out, string Error)> RunAsync(string workingDirectory, params string[] args) =>
         ToolProcess.RunAsync(workingDirectory, args);

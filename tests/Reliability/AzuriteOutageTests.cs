@@ -109,12 +109,7 @@ public sealed class AzuriteOutageTests(ITestOutputHelper log)
         }
     }
 
-    private static async Task<int> RecordCountAsync(ProcessCluster cluster, string sweepId)
-    {
-        var count = 0;
-        await foreach (var _ in cluster.RecordStore.ReadAllAsync(sweepId)) count++;
-        return count;
-    }
+    private static async Task<int> RecordCountAsync(ProcessCluster cluster, string sweepId) => (await cluster.RecordsAsync(sweepId)).Count;
 
     /// <summary>Trials leased or running now, from `aftsweep trials --json` (through the cluster).</summary>
     private static async Task<IReadOnlyList<string>> RunningTrialsAsync(ProcessCluster cluster, string sweepId)

@@ -2,17 +2,22 @@ using System.Diagnostics;
 using AftSweep.Client.Cluster;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
+using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
 using AftSweep.Infra.Records;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Tests.Observability;
+using Azure.Storage.Blobs;
+using Npgsql;
 
 namespace AftSweep.Tests.Reliability;
 
 /// <summary>
-/// A cluster of real silo processes (silo/ host) on loopback sharing one state folder: silo 0 is the primary and holds
-/// grains only; silos 1.. are workers running the real trial engine. Any silo can be killed with SIGKILL and
-/// restarted on its ports. Short leases and fast failure detection keep recovery within seconds.
+/// A cluster of real silo processes (silo/ host) on loopback: silo 0 holds grains only (unless <see cref="PrimaryWorks"/>),
+/// silos 1.. are workers running the real trial engine. Any silo can be killed with SIGKILL and restarted on its ports.
+/// Short leases and fast failure detection keep recovery within seconds. Three setups: localhost clustering with state
+/// and records in the SQLite database of <see cref="State"/> (silo 0 is the membership primary); PostgreSQL clustering,
+/// state and records (<c>postgres</c>; no primary); Azure Storage (Azurite).
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -23,17 +28,18 @@ public sealed class ProcessCluster : IAsyncDisposable
     private const string StorageVariable = "AFTSWEEP_TEST_STORAGE";
 
     /// <param name="azureConnection">
-    /// Null: localhost clustering, grain state, records and feature store in <see cref="Root"/>. Otherwise everything on
-    /// that Azure Storage account (Azurite): Table clustering, Blob grain state and records, Blob feature store.
+    /// Azure Storage (Azurite): Table clustering, and with <paramref name="stateOnAzure"/> Blob grain state, records and feature store.
     /// </param>
     /// <param name="stateOnAzure">With a connection: false keeps state, records and features in <see cref="Root"/> and uses
     /// Azure for clustering only (no primary silo: any silo may die).</param>
+    /// <param name="postgres">A PostgreSQL database `db init` prepared: clustering, grain state and records there (features stay in <see cref="Root"/>).</param>
     public ProcessCluster(string root, int workers, int slotsPerWorker = 1, string? trialTimeout = null, bool primaryWorks = false,
-        string? azureConnection = null, bool stateOnAzure = true, int? maxAttempts = null)
+        string? azureConnection = null, bool stateOnAzure = true, string? postgres = null, int? maxAttempts = null)
     {
         MaxAttempts = maxAttempts;
         AzureConnection = azureConnection;
         StateOnAzure = azureConnection is not null && stateOnAzure;
+        Postgres = postgres;
         PrimaryWorks = primaryWorks;
         Root = root;
         Workers = workers;
@@ -52,15 +58,20 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Silo 0 runs trials too (the soak's three working silos); otherwise it holds grains only.</summary>
     public bool PrimaryWorks { get; }
     public string ClusterId { get; } = $"rel-{Guid.NewGuid():N}"[..16];
+    /// <summary>The state folder: the SQLite database (aftsweep.db) unless state is in PostgreSQL or Azure.</summary>
     public string State => Path.Combine(Root, "state");
     public string Store => Path.Combine(Root, "store");
-    public string RecordsFolder => Path.Combine(State, "records");
     public int Gateway(int silo) => _ports[3 * silo + 2];
     public string? AzureConnection { get; }
     public bool StateOnAzure { get; }
-    public string[] Target => AzureConnection is null
-        ? ["--cluster", $"localhost:{string.Join(",", Enumerable.Range(0, _silos.Length).Select(Gateway))}", "--cluster-id", ClusterId]
-        : ["--cluster", $"azure:{AzureConnection}", "--cluster-id", ClusterId];
+    public string? Postgres { get; }
+    /// <summary>No membership primary: any silo may be killed.</summary>
+    public bool HasNoPrimary => AzureConnection is not null || Postgres is not null;
+    public string[] Target => Postgres is not null
+        ? ["--cluster", $"postgres:{Postgres}", "--cluster-id", ClusterId]
+        : AzureConnection is null
+            ? ["--cluster", $"localhost:{string.Join(",", Enumerable.Range(0, _silos.Length).Select(Gateway))}", "--cluster-id", ClusterId]
+            : ["--cluster", $"azure:{AzureConnection}", "--cluster-id", ClusterId];
     public bool IsAlive(int silo) => _silos[silo] is not null;
     /// <summary>Started and not killed by the test, but its process has ended (it crashed or stopped itself).</summary>
     public bool HasDied(int silo) => _silos[silo] is { HasExited: true };
@@ -68,10 +79,11 @@ public sealed class ProcessCluster : IAsyncDisposable
     public async Task StartAllAsync()
     {
         await StartAsync(0);
-        await Task.WhenAll(Enumerable.Range(1, Workers).Select(StartAsync));
+        await Task.WhenAll(Enumerable.Range(1, Workers).Select(s => StartAsync(s)));
     }
 
-    public async Task StartAsync(int silo)
+    /// <param name="extra">More silo arguments, e.g. fault injection (--FaultInjection:KillAtCommit=BeforeCommit).</param>
+    public async Task StartAsync(int silo, params string[] extra)
     {
         var (http, port, gateway) = (_ports[3 * silo], _ports[3 * silo + 1], _ports[3 * silo + 2]);
         var args = new List<string>
@@ -94,6 +106,12 @@ public sealed class ProcessCluster : IAsyncDisposable
             environment["Cluster__AzureStorageConnectionString"] = AzureConnection;
             environment[StorageVariable] = AzureConnection;
         }
+        if (Postgres is not null)
+        {
+            args.AddRange(["--clustering", "Postgres", "--state-store", "Postgres"]);
+            environment["Cluster__PostgresConnectionString"] = Postgres;
+        }
+        args.AddRange(extra);
         _silos[silo] = await SiloProcess.StartAsync(args, http, environment);
     }
 
@@ -104,33 +122,73 @@ public sealed class ProcessCluster : IAsyncDisposable
         _silos[silo] = null;
     }
 
-    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(AzureConnection is null
-        ? new ClusterConnectionOptions
-        {
-            ClusterId = ClusterId,
-            GatewayPorts = Enumerable.Range(0, _silos.Length).Where(IsAlive).Select(Gateway).ToArray(),
-        }
-        : new ClusterConnectionOptions { ClusterId = ClusterId, Clustering = ClusteringMode.Azure, AzureStorageConnectionString = AzureConnection });
+    /// <summary>Forgets a silo that ended on its own (fault injection killed it), so it can be started again.</summary>
+    public void Forget(int silo) => Kill(silo);
 
-    /// <summary>The record store the silos write to (folder, or the Azure records container).</summary>
-    public IRecordStore RecordStore => !StateOnAzure
-        ? new FolderRecordStore(RecordsFolder)
-        : OrleansHostingExtensions.CreateRecordStore(new StateStoreOptions { Store = StoreMode.Azure },
-            new ClusterConnectionOptions { AzureStorageConnectionString = AzureConnection });
+    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(Postgres is not null
+        ? new ClusterConnectionOptions { ClusterId = ClusterId, Clustering = ClusteringMode.Postgres, PostgresConnectionString = Postgres }
+        : AzureConnection is null
+            ? new ClusterConnectionOptions
+            {
+                ClusterId = ClusterId,
+                GatewayPorts = Enumerable.Range(0, _silos.Length).Where(IsAlive).Select(Gateway).ToArray(),
+            }
+            : new ClusterConnectionOptions { ClusterId = ClusterId, Clustering = ClusteringMode.Azure, AzureStorageConnectionString = AzureConnection });
 
+    /// <summary>Every record of the sweep, each parsed (a torn or unreadable record throws), from wherever the silos keep them.</summary>
     public async Task<List<TrialRecord>> RecordsAsync(string sweepId)
     {
-        var list = new List<TrialRecord>();
-        await foreach (var r in RecordStore.ReadAllAsync(sweepId)) list.Add(r);
-        return list;
+        if (StateOnAzure)
+        {
+            var blobs = new BlobRecordStore(new BlobContainerClient(AzureConnection, new StateStoreOptions().RecordsContainer));
+            var list = new List<TrialRecord>();
+            await foreach (var r in blobs.ReadAllAsync(sweepId)) list.Add(r);
+            return list;
+        }
+        if (Postgres is null) return await StateFolderRecords.ListAsync(State, sweepId);
+        await using var lease = StateDatabases.Postgres(Postgres);
+        var records = new List<TrialRecord>();
+        await foreach (var r in new DatabaseRecordStore(lease.Database).ReadAllAsync(sweepId)) records.Add(r);
+        return records;
     }
 
-    public int RecordFiles(string sweepId)
+    /// <summary>The sweep's records now (cheap: a count, for polling); database setups only.</summary>
+    public int RecordCount(string sweepId) => Postgres is null
+        ? StateFolderRecords.Count(State, sweepId)
+        : (int)PostgresScalar("SELECT COUNT(*) FROM trial_records WHERE sweep_id = @sweep", sweepId);
+
+    /// <summary>
+    /// Times a record of the sweep was written again after its first write (the revision column). Each accepted commit
+    /// writes its trial's record once, so a trial committed twice shows here even though a read returns one record.
+    /// </summary>
+    public int RecordRewrites(string sweepId) => Postgres is null
+        ? StateFolderRecords.Rewrites(State, sweepId)
+        : (int)PostgresScalar("SELECT COALESCE(SUM(revision - 1), 0) FROM trial_records WHERE sweep_id = @sweep", sweepId);
+
+    /// <summary>
+    /// Trials of the sweep whose record and state disagree, read in one statement (one snapshot): a record without a
+    /// finished (succeeded or failed) trial state, or a finished trial state without a record. Always 0 when each
+    /// record commits with its trial's state transition.
+    /// </summary>
+    public int TrialsWhoseStateAndRecordDisagree(string sweepId)
     {
-        var folder = Path.Combine(RecordsFolder, sweepId);
-        // Records written before the journal existed are one file each; journal segments hold the rest.
-        // Counted from the frames (no JSON parsing): the soak polls this with thousands of records.
-        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json").Length + JournalAudit.PutsPerKey(folder).Count : 0;
+        var status = Postgres is null ? "json_extract(g.payload, '$.status')" : "(g.payload::json ->> 'status')";
+        var trialOf = Postgres is null ? "'trial/' || r.trial_id" : "'trial/' || r.trial_id";
+        var sql =
+            $"SELECT (SELECT COUNT(*) FROM trial_records r WHERE r.sweep_id = @sweep AND NOT EXISTS (SELECT 1 FROM grain_state g " +
+            $"WHERE g.state_name = 'trial' AND g.grain_id = {trialOf} AND {status} IN ('succeeded', 'failed'))) + " +
+            $"(SELECT COUNT(*) FROM grain_state g WHERE g.state_name = 'trial' AND {status} IN ('succeeded', 'failed') " +
+            $"AND g.payload LIKE '%' || @sweep || '%' AND NOT EXISTS (SELECT 1 FROM trial_records r WHERE r.sweep_id = @sweep AND {trialOf} = g.grain_id))";
+        return (int)(Postgres is null ? StateFolderRecords.Query(State, sql, sweepId) : PostgresScalar(sql, sweepId));
+    }
+
+    private long PostgresScalar(string sql, string sweepId)
+    {
+        using var connection = new NpgsqlConnection(Postgres);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("sweep", sweepId);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
@@ -145,21 +203,25 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async Task<SweepStatus> WaitForCompletionAsync(string sweepId, TimeSpan limit)
     {
-        await using var connection = await ConnectAsync();
         var clock = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                var status = await connection.Sweeps.GetStatusAsync(sweepId);
-                if (status.IsDone) return status;
+                await using var connection = await ConnectAsync();
+                while (true)
+                {
+                    var status = await connection.Sweeps.GetStatusAsync(sweepId);
+                    if (status.IsDone) return status;
+                    if (clock.Elapsed > limit) throw new TimeoutException($"sweep {sweepId} did not finish within {limit.TotalSeconds} s");
+                    await Task.Delay(250);
+                }
             }
-            catch (Exception e) when (e is not SweepNotFoundException && clock.Elapsed < limit)
+            catch (Exception e) when (e is not (SweepNotFoundException or TimeoutException) && clock.Elapsed < limit)
             {
-                // A grain moving off a killed silo: ask again.
+                // A grain moving off a killed silo, or the gateway the client used went away: ask again.
+                await Task.Delay(250);
             }
-            if (clock.Elapsed > limit) throw new TimeoutException($"sweep {sweepId} did not finish within {limit.TotalSeconds} s");
-            await Task.Delay(250);
         }
     }
 

@@ -48,6 +48,36 @@ public sealed class SecurityDefaultsTests
         Assert.DoesNotContain(Secret[..12], run.Out + run.Error);
     }
 
+    /// <summary>A PostgreSQL connection string to a port nothing listens on, with a password that must never be shown.</summary>
+    private static string DeadPostgres() => $"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Username=aftsweep;Password={Secret};Database=aftsweep;Timeout=3";
+
+    [Fact]
+    public async Task ClusterVerb_PostgresThatFails_NeverPrintsThePasswordEvenVerbose()
+    {
+        var run = await CliRun.InvokeAsync("status", "0123456789abcdef0123456789abcdef", "--cluster", $"postgres:{DeadPostgres()}", "--verbose");
+        var init = await CliRun.InvokeAsync("db", "init", "--cluster", $"postgres:{DeadPostgres()}", "--verbose");
+
+        Assert.NotEqual(ExitCodes.Ok, run.ExitCode);
+        Assert.NotEqual(ExitCodes.Ok, init.ExitCode);
+        Assert.DoesNotContain(Secret, run.Out + run.Error + init.Out + init.Error);
+        Assert.DoesNotContain(Secret[..12], run.Out + run.Error + init.Out + init.Error);
+    }
+
+    [Fact]
+    public async Task Silo_PostgresThatIsDown_ErrorsWithoutThePassword()
+    {
+        using var temp = new TempDirectory("aftsweep-sec-");
+        var ports = FreePorts.Take(3);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InProcessSilo.StartAsync(temp.Sub("silo"),
+            "--http-port", $"{ports[0]}", "--silo-port", $"{ports[1]}", "--gateway-port", $"{ports[2]}",
+            "--cluster-id", $"sec-{Guid.NewGuid():N}"[..12], "--clustering", "Postgres", "--state-store", "Postgres",
+            $"--Cluster:PostgresConnectionString={DeadPostgres()}", "--Workers:Devices=").WaitAsync(limit.Token));
+
+        Assert.DoesNotContain(Secret, failure.ToString());
+    }
+
     [Fact]
     public async Task Silo_AzureStoreThatIsDown_LogsAndErrorsWithoutTheKey()
     {
@@ -84,9 +114,11 @@ public sealed class SecurityDefaultsTests
     public async Task RecordStore_NamesThatAreNotHashes_AreRefusedBeforeAnyPathOrKeyIsBuilt(string sweepId, string trialId)
     {
         using var temp = new TempDirectory("aftsweep-sec-");
-        var store = new FolderRecordStore(temp.Sub("records"));
+        await using var database = AftSweep.Infra.Database.StateDatabases.Sqlite(temp.Sub("state"), flushToDisk: false);
+        var store = new AftSweep.Infra.Database.DatabaseRecordStore(database.Database);
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ReadAsync(sweepId, trialId));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.DeleteAsync(sweepId, trialId));
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "etc")));
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AftSweep.Client.Commands;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
-using AftSweep.Infra.Journal;
 using AftSweep.Tests.EndToEnd;
 using AftSweep.Tests.Infrastructure;
 
@@ -42,7 +41,7 @@ public sealed class SiloKillTests
         await cluster.StartAsync(1);
 
         // 2. Mid trial and mid results write: records are being written, trials are running.
-        await ProcessCluster.WaitUntilAsync(() => cluster.RecordFiles(sweepId) >= 2, "the first results", SweepLimit);
+        await ProcessCluster.WaitUntilAsync(() => cluster.RecordCount(sweepId) >= 2, "the first results", SweepLimit);
         cluster.Kill(1);
         await cluster.StartAsync(1);
 
@@ -54,15 +53,12 @@ public sealed class SiloKillTests
         Assert.Equal(total, records.Count);
         Assert.Equal(total, records.Select(r => r.Spec.Id).Distinct().Count());
         Assert.All(records, r => Assert.Equal(TrialStatus.Succeeded, r.Status));
-        // No torn or temp files left behind in the results.
-        // Records are journal segments (a torn last frame is detected by its checksum and skipped) or, from older
-        // versions, one JSON file each, with their writers' (empty) owner lock files: nothing else may be left behind.
-        Assert.DoesNotContain(Directory.EnumerateFiles(cluster.RecordsFolder, "*", SearchOption.AllDirectories),
-            f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(SegmentJournal.Extension, StringComparison.Ordinal)
-                && !f.EndsWith(SegmentJournal.OwnerExtension, StringComparison.Ordinal));
-        // Every blob key and record name is a hash (plus fixed suffixes): no grid, dataset or teacher name reaches storage.
-        var keys = Directory.EnumerateFiles(cluster.Store, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(cluster.Store, f))
-            .Concat(Directory.EnumerateFiles(cluster.RecordsFolder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(cluster.RecordsFolder, f))).ToList();
+        // Every record was written once (a trial committed twice would have rewritten its record), and every record says
+        // what its trial's state says: they commit in one transaction.
+        Assert.Equal(0, cluster.RecordRewrites(sweepId));
+        Assert.Equal(0, cluster.TrialsWhoseStateAndRecordDisagree(sweepId));
+        // Every blob key is a hash (plus fixed suffixes): no grid, dataset or teacher name reaches the store.
+        var keys = Directory.EnumerateFiles(cluster.Store, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(cluster.Store, f)).ToList();
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.Matches("^[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*$", k.Replace('\\', '/')));
         Assert.All(keys, k => Assert.DoesNotContain("rel-kill", k));
@@ -86,7 +82,7 @@ public sealed class SiloKillTests
             var sweepId = json.GetProperty("sweepId").GetString()!;
             var total = json.GetProperty("totalTrials").GetInt32();
 
-            await ProcessCluster.WaitUntilAsync(() => cluster.RecordFiles(sweepId) >= 2, "a few trials to finish", SweepLimit);
+            await ProcessCluster.WaitUntilAsync(() => cluster.RecordCount(sweepId) >= 2, "a few trials to finish", SweepLimit);
             cluster.Kill(1);
             cluster.Kill(0);
             var finished = (await cluster.RecordsAsync(sweepId)).ToDictionary(r => r.Spec.Id, TrialRecordJson.Serialize);

@@ -17,7 +17,7 @@ public sealed class SoakFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Many short real trials (digits mlp, 1 step) across three working silo processes, one non-primary silo killed
+/// Many short real trials (digits mlp, 1 step) across three working silo processes, one silo (never localhost clustering's primary) killed
 /// (SIGKILL) at random and restarted every interval. Reports completed, duplicates and lost (both must be 0) and
 /// throughput. Sizes from AFTSWEEP_SOAK_TRIALS (10000), AFTSWEEP_SOAK_KILL_EVERY_S (30), AFTSWEEP_SOAK_SLOTS (2).
 /// </summary>
@@ -32,16 +32,30 @@ public sealed class SoakTests(ITestOutputHelper log)
         var slots = Setting("AFTSWEEP_SOAK_SLOTS", 2);
         using var temp = new TempDirectory("aftsweep-soak-");
         var grid = SoakGrid(temp.Path, wanted, Setting("AFTSWEEP_SOAK_MAX_SEEDS", MaxSeeds));
-        // AFTSWEEP_SOAK_CLUSTERING=azure: membership in an Azurite table (state stays in the folder), so there is no primary
-        // silo and any of the three may be killed; otherwise localhost clustering, whose primary (silo 0) is never killed.
-        var azureClustering = Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_CLUSTERING") == "azure";
-        var azurite = azureClustering ? new AzuriteFixture() : null;
-        await using var stopAzurite = new Cleanup(() => azurite?.DisposeAsync() ?? Task.CompletedTask);
+        // AFTSWEEP_SOAK_CLUSTERING=postgres: clustering, grain state and records in a PostgreSQL server started for the soak;
+        // =azure: membership in an Azurite table (state stays in the folder's SQLite database). Either way there is no
+        // primary silo and any of the three may be killed; otherwise localhost clustering, whose primary (silo 0) is never killed.
+        var clustering = Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_CLUSTERING") ?? "localhost";
+        var azurite = clustering == "azure" ? new AzuriteFixture() : null;
+        var postgres = clustering == "postgres" ? new PostgresServer() : null;
+        await using var stopServices = new Cleanup(async () =>
+        {
+            if (azurite is not null) await azurite.DisposeAsync();
+            if (postgres is not null) await postgres.DisposeAsync();
+        });
         if (azurite is not null) await azurite.InitializeAsync();
+        string? database = null;
+        if (postgres is not null)
+        {
+            await postgres.InitializeAsync();
+            database = await postgres.CreateDatabaseAsync();
+            var init = await CliRun.InvokeAsync(["db", "init", "--cluster", $"postgres:{database}"]);
+            Assert.True(init.ExitCode == ExitCodes.Ok, init.ToString());
+        }
         await using var cluster = new ProcessCluster(temp.Sub("cluster"), workers: 2, slotsPerWorker: slots, primaryWorks: true,
-            azureConnection: azurite?.ConnectionString, stateOnAzure: false);
+            azureConnection: azurite?.ConnectionString, stateOnAzure: false, postgres: database);
         await cluster.StartAllAsync();
-        var firstVictim = azureClustering ? 0 : 1;
+        var firstVictim = cluster.HasNoPrimary ? 0 : 1;
 
         var submit = await CliRun.InvokeAsync(["submit", grid, "--json", .. cluster.Target]);
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
@@ -57,12 +71,12 @@ public sealed class SoakTests(ITestOutputHelper log)
         var starting = new HashSet<int>();
         var killLog = new List<string>();
         var load = new List<double> { LoadAverage() };
-        while (cluster.RecordFiles(sweepId) < trials && clock.Elapsed < limit)
+        while (cluster.RecordCount(sweepId) < trials && clock.Elapsed < limit)
         {
             var next = clock.Elapsed + killEvery;
-            while (clock.Elapsed < next && cluster.RecordFiles(sweepId) < trials) await Task.Delay(1000);
+            while (clock.Elapsed < next && cluster.RecordCount(sweepId) < trials) await Task.Delay(1000);
             load.Add(LoadAverage());
-            if (cluster.RecordFiles(sweepId) >= trials) break;
+            if (cluster.RecordCount(sweepId) >= trials) break;
             lock (starting)
             {
                 var candidates = Enumerable.Range(firstVictim, cluster.Workers + 1 - firstVictim).Where(i => cluster.IsAlive(i) && !starting.Contains(i)).ToList();
@@ -71,7 +85,7 @@ public sealed class SoakTests(ITestOutputHelper log)
                 cluster.Kill(victim);
                 starting.Add(victim);
                 kills++;
-                var line = $"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordFiles(sweepId)} records";
+                var line = $"{clock.Elapsed.TotalSeconds:0}s: killed silo {victim} at {cluster.RecordCount(sweepId)} records";
                 log.WriteLine(line);
                 killLog.Add(line);
                 restarts.Add(Task.Run(async () =>
@@ -89,16 +103,15 @@ public sealed class SoakTests(ITestOutputHelper log)
 
         var records = await cluster.RecordsAsync(sweepId);
         var distinct = records.Select(r => r.Spec.Id).Distinct().Count();
-        // A record read returns each trial's latest frame, so a trial committed twice would hide there: count every
-        // put frame in the journal (each accepted commit writes exactly one).
-        var commits = JournalAudit.PutsPerKey(Path.Combine(cluster.RecordsFolder, sweepId));
-        var committedTwice = commits.Values.Sum(n => n - 1);
+        // A read returns one record per trial, so a trial committed twice would hide there: each record's revision counts
+        // its writes (each accepted commit writes its record once).
+        var committedTwice = cluster.RecordRewrites(sweepId);
         var duplicates = records.Count - distinct + committedTwice + Math.Max(0, status.Trials.Succeeded - trials);
         var lost = trials - records.Count(r => r.Status == Contracts.Trials.TrialStatus.Succeeded);
         var report = string.Create(CultureInfo.InvariantCulture,
-            $"soak: {trials} trials, 3 silos x {slots} slots, {(azureClustering ? "Azure Table clustering, any silo killed" : "localhost clustering, silo 0 kept")}, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
+            $"soak: {trials} trials, 3 silos x {slots} slots, {Describe(clustering)}, {kills} kills (every {killEvery.TotalSeconds:0} s): completed {records.Count}, duplicates {duplicates}, lost {lost}, " +
             $"{clock.Elapsed.TotalSeconds:0.0} s, {records.Count / clock.Elapsed.TotalSeconds:0.0} trials/s; status {status.Phase} {status.Trials.Succeeded} succeeded, {status.Trials.Failed} failed; " +
-            $"{commits.Values.Sum()} record commits; load average (1 min) {load.Min():0.0}-{load.Max():0.0}, mean {load.Average():0.0}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            $"{committedTwice} records written twice; load average (1 min) {load.Min():0.0}-{load.Max():0.0}, mean {load.Average():0.0}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         log.WriteLine(report);
         if (Environment.GetEnvironmentVariable("AFTSWEEP_SOAK_REPORT") is { Length: > 0 } path)
             await File.AppendAllTextAsync(path, string.Join("\n", killLog.Select(k => "  " + k).Prepend(report)) + "\n");
@@ -107,6 +120,13 @@ public sealed class SoakTests(ITestOutputHelper log)
         Assert.Equal(0, lost);
         Assert.Equal(trials, status.Trials.Succeeded);
     }
+
+    private static string Describe(string clustering) => clustering switch
+    {
+        "postgres" => "PostgreSQL clustering, state and records, any silo killed",
+        "azure" => "Azure Table clustering and SQLite state, any silo killed",
+        _ => "localhost clustering and SQLite state, silo 0 kept",
+    };
 
     private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
     {

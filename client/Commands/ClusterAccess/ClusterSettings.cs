@@ -10,7 +10,7 @@ public class ClusterSettings : CommandSettings
     public const double DefaultRetryForSeconds = 60;
 
     [CommandOption("--cluster <CLUSTER>")]
-    [Description("localhost, localhost:PORT[[,PORT...]] or azure:CONNECTION_STRING. Default: $AFTSWEEP_CLUSTER, else localhost (gateway 30000).")]
+    [Description("localhost, localhost:PORT[[,PORT...]], postgres ($AFTSWEEP_POSTGRES), postgres:CONNECTION_STRING, postgres:ENV_VAR, azure:CONNECTION_STRING or azure:ENV_VAR. Default: $AFTSWEEP_CLUSTER, else localhost (gateway 30000).")]
     public string? Cluster { get; init; }
 
     [CommandOption("--cluster-id <ID>")]

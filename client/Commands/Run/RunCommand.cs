@@ -5,6 +5,8 @@ using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
+using AftSweep.Infra.Database;
+using AftSweep.Infra.Database.Sqlite;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -41,6 +43,11 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         IReadOnlyList<TrialRecord> records;
         try
         {
+            // Opened first (and held, so the silo shares it): a state folder written by an earlier AftSweep is imported
+            // into the database now, and the user is told.
+            await using var database = StateDatabases.Sqlite(state, flushToDisk: EmbeddedCluster.FlushToDisk);
+            await database.Database.EnsureReadyAsync(cancellationToken);
+            if (((SqliteStateDatabase)database.Database).Imported is { } imported) await output.Error.WriteLineAsync(imported.Describe());
             await using var cluster = await EmbeddedCluster.StartAsync(state, executor: null,
                 workers: new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = slots },
                 configureServices: services => services.AddAftSweepEngine(engine),

@@ -6,6 +6,7 @@ using AftSweep.Client.Cluster;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Workers;
+using AftSweep.Infra.Orleans;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,8 +15,10 @@ using Spectre.Console.Cli;
 namespace AftSweep.Client.Commands.Bench.Scheduler;
 
 /// <summary>
-/// `aftsweep bench scheduler`: K in-process silos with file grain storage and a folder record store in a temp dir,
-/// N no-op trials through the full path (lease, heartbeat, commit, state and record writes, sweep aggregation).
+/// `aftsweep bench scheduler`: K in-process silos, N no-op trials through the full path (lease, heartbeat, commit, state
+/// and record writes, sweep aggregation). State in a SQLite database in a temp dir (`--state sqlite`), or in a fresh
+/// schema of the PostgreSQL database $AFTSWEEP_POSTGRES names, clustering included (`--state postgres`; the schema is
+/// dropped afterwards).
 /// </summary>
 public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.Settings>
 {
@@ -33,8 +36,12 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         [Description("Worker slots per silo (default 4).")]
         public int Slots { get; init; } = 4;
 
+        [CommandOption("--state <STORE>")]
+        [Description("Where grain state and records go: sqlite (default; a temp folder) or postgres (clustering too; a fresh schema in the database $AFTSWEEP_POSTGRES names, dropped afterwards).")]
+        public string State { get; init; } = "sqlite";
+
         [CommandOption("--fsync")]
-        [Description("fsync every group-committed journal batch (survives power loss, not only a process crash).")]
+        [Description("SQLite: fsync every commit batch (survives power loss, not only a process crash). PostgreSQL commits follow the server's settings (by default flushed on every commit).")]
         public bool Fsync { get; init; }
 
         [CommandOption("--json")]
@@ -45,7 +52,10 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
             Trials < 1 ? Spectre.Console.ValidationResult.Error($"--trials: must be at least 1, got {Trials}")
             : Silos is < 1 or > 16 ? Spectre.Console.ValidationResult.Error($"--silos: must be 1-16, got {Silos}")
             : Slots is < 1 or > 64 ? Spectre.Console.ValidationResult.Error($"--slots: must be 1-64, got {Slots}")
+            : State is not ("sqlite" or "postgres") ? Spectre.Console.ValidationResult.Error($"--state: sqlite or postgres, got '{State}'")
             : Spectre.Console.ValidationResult.Success();
+
+        public bool OnPostgres => State == "postgres";
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -72,9 +82,26 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
 
     public static async Task<BenchSchedulerResult> RunAsync(Settings settings, string folder, LatencyRecorder latencies, CancellationToken cancellationToken)
     {
+        if (!settings.OnPostgres) return await RunAsync(settings, folder, null, latencies, cancellationToken);
+        var connection = Environment.GetEnvironmentVariable(ClusterConnectionOptions.PostgresEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new ArgumentException($"--state postgres: set ${ClusterConnectionOptions.PostgresEnvironmentVariable} to the connection string of a database the benchmark may create a schema in");
+        await using var schema = await ScratchSchema.CreateAsync(connection, cancellationToken);
+        return await RunAsync(settings, folder, schema.ConnectionString, latencies, cancellationToken);
+    }
+
+    /// <param name="postgres">Null: SQLite in <paramref name="folder"/>; else PostgreSQL clustering and state on this connection string.</param>
+    public static async Task<BenchSchedulerResult> RunAsync(Settings settings, string folder, string? postgres, LatencyRecorder latencies, CancellationToken cancellationToken)
+    {
         var executor = new NoOpExecutor();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
+            ConfigureSettings = postgres is null ? null : (_, silo) =>
+            {
+                silo.Cluster.Clustering = ClusteringMode.Postgres;
+                silo.Cluster.PostgresConnectionString = postgres;
+                silo.State.Store = StoreMode.Postgres;
+            },
             Silos = settings.Silos,
             StateFolder = folder,
             FlushToDisk = settings.Fsync,
@@ -91,6 +118,7 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         }, cancellationToken);
 
         var plan = SchedulerBenchPlan.Build(settings.Trials, Guid.NewGuid().ToString("N"));
+        using var commits = new CommitBatchRecorder();
         var load = LoadAverage();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -108,7 +136,8 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         return new BenchSchedulerResult(
             settings.Trials, settings.Silos, settings.Slots, seconds, settings.Trials / seconds, p50, p99,
             acceptedCount, other, status.Trials.Succeeded, status.Cells.Count(c => c.Choice is not null),
-            status.Phase == SweepPhase.Completed && status.Trials.Succeeded == settings.Trials, cpuMs, load, settings.Fsync, latencies.Phases());
+            status.Phase == SweepPhase.Completed && status.Trials.Succeeded == settings.Trials, cpuMs, load, settings.Fsync, latencies.Phases(),
+            postgres is null ? "sqlite" : "postgres", commits.Summary());
     }
 
     /// <summary>The 1-minute load average when the run started (Linux), so numbers from a busy machine are read as such.</summary>
@@ -128,15 +157,16 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
 public sealed record BenchSchedulerResult(
     int Trials, int Silos, int SlotsPerSilo, double Seconds, double TrialsPerSecond, double LeaseToCommitP50Ms, double LeaseToCommitP99Ms,
     int AcceptedCommits, int OtherCommits, int Succeeded, int CellsDecided, bool Completed, double CpuMsPerTrial, double LoadAverage, bool Fsync,
-    LatencyPhases MeanPhases)
+    LatencyPhases MeanPhases, string State, CommitBatches Database)
 {
     public string ToText() => string.Create(CultureInfo.InvariantCulture,
         $"""
-        scheduler bench: {Trials} no-op trials, {Silos} silo(s) x {SlotsPerSilo} slot(s), journaled grain state + records{(Fsync ? " (fsync per batch)" : "")}
+        scheduler bench: {Trials} no-op trials, {Silos} silo(s) x {SlotsPerSilo} slot(s), grain state + records in {(State == "postgres" ? "PostgreSQL (clustering too)" : "SQLite")}{(Fsync && State != "postgres" ? " (fsync per commit batch)" : "")}
           wall            {Seconds:0.000} s
           throughput      {TrialsPerSecond:0} trials/s
           lease->commit   p50 {LeaseToCommitP50Ms:0.00} ms, p99 {LeaseToCommitP99Ms:0.00} ms
             mean by phase {MeanPhases.TotalMs:0.00} ms = heartbeat {MeanPhases.HeartbeatMs:0.00} + queued in batch {MeanPhases.QueuedMs:0.00} + execute {MeanPhases.ExecuteMs:0.00} + held for batch {MeanPhases.HeldMs:0.00} + commit call {MeanPhases.CommitMs:0.00}
+          database        {Database.Commits} commits carried {Database.Writes} writes ({Database.WritesPerCommit:0.0} per commit), {Database.CommitMs:0.00} ms each; writer busy {Database.WriterSeconds:0.00} s
           cpu             {CpuMsPerTrial:0.000} ms per trial (all silos, this process); load average {LoadAverage:0.00} at start
           commits         {AcceptedCommits} accepted, {OtherCommits} other; {Succeeded} succeeded; {CellsDecided} cells chose a lambda
           completed       {(Completed ? "yes" : "NO")}

@@ -107,7 +107,7 @@ public static class AftSweepApp
         config.AddBranch("db", db =>
         {
             db.SetDescription("The state database (SQLite in a state folder, or a PostgreSQL cluster's).");
-            verbs.Add<Db.DbInitCommand>(db, "db", "init").WithDescription("Create or upgrade the state database's schema (idempotent): --cluster postgres[:CONNECTION_STRING], or --state DIR for SQLite.");
+            verbs.Add<Db.DbInitCommand>(db, "db", "init").WithDescription("Create or upgrade the state database's schema (idempotent): --cluster postgres[[:CONNECTION_STRING]], or --state DIR for SQLite.");
         });
         config.AddBranch("bench", bench =>
         {

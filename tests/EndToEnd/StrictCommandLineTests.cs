@@ -13,6 +13,21 @@ public sealed class StrictCommandLineTests
 {
     private static string Quickstart => Path.Combine(RepositoryRoot.Find(), "examples", "quickstart.json");
 
+    public static TheoryData<string> EveryVerb => new(AftSweepApp.Verbs.Verbs.Select(v => v.Path).Order(StringComparer.Ordinal));
+
+    /// <summary>Help texts are Spectre markup: a literal "[CLS]" in a description once made `bench step --help` an error.</summary>
+    [Theory]
+    [MemberData(nameof(EveryVerb))]
+    public async Task Help_EveryVerb_Exits0WithUsage(string verb)
+    {
+        using var temp = new TempDirectory();
+        var (code, stdout, stderr) = await ToolProcess.RunAsync(temp.Path, [.. verb.Split(' '), "--help"]);
+
+        Assert.True(code == ExitCodes.Ok, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains($"aftsweep {verb}", stdout, StringComparison.Ordinal);
+        Assert.Empty(stderr);
+    }
+
     [Fact]
     public async Task Process_UnknownOption_Exit2NamingItAndTheValidOnes_NothingRun()
     {

@@ -27,7 +27,7 @@ public sealed class BenchStepSettings : CommandSettings
     public int ImageSize { get; init; } = 32;
 
     [CommandOption("--seq-len <N>")]
-    [Description("Text students: tokens per synthetic row, [CLS] and [SEP] included (default 64).")]
+    [Description("Text students: tokens per synthetic row, [[CLS]] and [[SEP]] included (default 64).")]
     public int SequenceLength { get; init; } = 64;
 
     [CommandOption("--methods <METHODS>")]

@@ -66,6 +66,12 @@ bench step step-cnn-small --model cnn-small --batch 128 --methods stl,aft,kd,rkd
 bench step step-mlp --model mlp --batch 128 --methods stl,aft,kd,rkd,btuning,ft,kernel-kd,aft-rbf --steps $((step_steps * 2)) --threads 1
 bench step step-text-transformer --model text-transformer --batch 64 --methods stl,aft,kd --steps "$text_steps" --threads 1
 bench step step-cnn-small-2threads --model cnn-small --batch 128 --methods stl,aft --steps "$step_steps" --threads 2
+# The pre-trained students the experiments fine-tune, at the batches they use (teacher width: MiniLM+Arctic 768, ResNet-18 512).
+bench step step-bert-2-layers --model bert --init onnx:minilm --layers 0,3 --seq-len 64 --batch 32 --teacher-dim 768 --methods stl,aft,kd --steps "$text_steps" --threads 1
+bench step step-bert-6-layers --model bert --init onnx:minilm --seq-len 64 --batch 32 --teacher-dim 768 --methods stl,aft,kd --steps "$text_steps" --threads 1
+bench step step-resnet18-32px --model resnet18 --init onnx:resnet18-imagenet --image-size 32 --batch 128 --methods stl,aft,kd --steps "$step_steps" --threads 1
+bench step step-resnet18-64px --model resnet18 --init onnx:resnet18-imagenet --image-size 64 --batch 64 --methods stl,aft,kd --steps "$text_steps" --threads 1
+bench step step-dan --model dan --init onnx:minilm --seq-len 64 --batch 64 --teacher-dim 768 --methods stl,aft,kd --steps $((step_steps * 15)) --threads 1
 
 fi
 

@@ -129,10 +129,13 @@ def step_section(runs):
                          f"{fmt(m.get('modelFlopsPerSecond') if counted else None, 1, 1e-9)} | "
                          f"{fmt(m.get('fractionOfPeak') if counted else None, 1, 100, '%')} |")
             if m["method"] == "aft" and data["threads"] == 1:
-                checks.append((data["model"], m["ratioToStl"], cpu_ratio))
+                checks.append((run["name"][len("step-"):], m["ratioToStl"], cpu_ratio))
         lines.append("")
     if checks:
-        lines += ["Target: AFT's step within 5% of STL's.", "", "| model | aft/stl wall | aft/stl cpu | within 5% |",
+        lines += ["Target: AFT's step within 5% of STL's (issue 14: for every pre-trained student at its realistic batch). "
+                  "The mlp's step is a few hundred microseconds, so AFT's fixed per-step work (a B x B kernel on the "
+                  "teacher features) shows as a ratio there; it is not a student anyone fine-tunes.", "",
+                  "| benchmark | aft/stl wall | aft/stl cpu | within 5% |",
                   "|---|---:|---:|---|"]
         for model, wall, cpu in checks:
             ok = "yes" if min(wall or 9, cpu or 9) <= 1.05 else "no"

@@ -7,12 +7,12 @@ using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Plot;
 
-/// <summary>`aftsweep plot RECORDS_DIR_OR_SWEEP --kind KIND --out FILE.png|.svg`: the paper's figures from trial records.</summary>
+/// <summary>`aftsweep plot SOURCE --kind KIND --out FILE.png|.svg`: the paper's figures from trial records.</summary>
 public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCommand.Settings>
 {
     public sealed class Settings : RecordSourceSettings
     {
-        [CommandArgument(0, "<RECORDS_DIR_OR_SWEEP>")]
+        [CommandArgument(0, "<SOURCE>")]
         [Description(TargetHelp)]
         public string Target { get; init; } = "";
 

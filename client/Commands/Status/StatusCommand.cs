@@ -37,6 +37,7 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
         public override ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
             : Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}")
+            : StateFolder is not null && Cluster is not null ? ValidationResult.Error("--state and --cluster: read a sweep from one of them, not both")
             : Watch && StateFolder is not null ? ValidationResult.Error("--watch: follows a sweep on a cluster; against a state folder, run `aftsweep status SWEEP --state DIR` again (or watch the `run` that uses it)")
             : Watch && string.IsNullOrWhiteSpace(Sweep) ? ValidationResult.Error("--watch: needs a SWEEP to follow (`aftsweep status` without one lists the sweeps)")
             : ValidationResult.Success();

@@ -33,6 +33,7 @@ public sealed class TrialsCommand(CliOutput output) : AsyncCommand<TrialsCommand
 
         public override ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
+            : StateFolder is not null && Cluster is not null ? ValidationResult.Error("--state and --cluster: read a sweep from one of them, not both")
             : Status is not null && Parse(Status) is null ? ValidationResult.Error($"--status: '{Status}' is not one of {StateNames}")
             // --state used to be the trial-state filter: say so rather than "not a state folder".
             : StateFolder is { } folder && Parse(folder) is not null && !Directory.Exists(folder) ? ValidationResult.Error($"--state: names a state folder; to list only {folder} trials use --status {folder}")

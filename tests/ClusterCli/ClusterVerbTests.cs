@@ -318,7 +318,8 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains("no sweep '0123456789abcdef'", stderr);
         var (resultsCode, _, resultsErr) = await fixture.RunOnClusterAsync("results", "0123456789abcdef");
         Assert.Equal(2, resultsCode);
-        Assert.Contains("neither a folder of trial records nor a sweep", resultsErr);
+        Assert.Contains("is not a sweep on the cluster at", resultsErr);
+        Assert.Contains("an output folder", resultsErr); // and says what else SOURCE may be
     }
 
     [Fact]

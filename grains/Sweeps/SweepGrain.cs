@@ -37,10 +37,6 @@ public sealed partial class SweepGrain(
 
     // The trials and their records, and the views status and trials show (shared with readers of a state folder).
     private readonly SweepBook _book = new(finalTrials);
-    private Dictionary<string, TrialSpec> _specs => _book.Specs;
-    private Dictionary<string, TrialRecord> _records => _book.Records;
-    private Dictionary<string, CellPlan> _cells => _book.Cells;
-    private HashSet<string> _selectionFailed => _book.SelectionFailed;
     private bool _forgotten;
     private bool _recheckAllCells;
     // ETA baseline: finished trials and time when this activation started watching the sweep.
@@ -114,7 +110,7 @@ public sealed partial class SweepGrain(
     public async Task<IReadOnlyList<TrialSummary>> GetTrialsAsync(TrialFilter filter) => _book.Trials(filter, state.State, await ActiveAsync());
 
     public Task<IReadOnlyList<TrialRecord>> GetRecordsAsync() =>
-        Task.FromResult<IReadOnlyList<TrialRecord>>(_records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<TrialRecord>>(_book.Records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList());
 
     public async Task<int> CancelAsync()
     {
@@ -123,7 +119,7 @@ public sealed partial class SweepGrain(
         state.State = state.State with { Cancelled = true };
         await state.WriteStateAsync();
         await Dispatcher.CancelSweepAsync(SweepId);
-        var affected = _specs.Count - _records.Count;
+        var affected = _book.Specs.Count - _book.Records.Count;
         LogCancelled(logger, SweepId, affected);
         metrics.ForgetSweep(SweepId);
         return affected;
@@ -143,7 +139,7 @@ public sealed partial class SweepGrain(
         await EnqueueUnfinishedAsync();
         ReportProgress();
         // Stage-2 trials whose lambda is not chosen yet count too: they will run.
-        var unfinished = Math.Max(Plan!.TotalTrialCount, _specs.Count) - _records.Count;
+        var unfinished = Math.Max(Plan!.TotalTrialCount, _book.Specs.Count) - _book.Records.Count;
         LogResumed(logger, SweepId, unfinished);
         return unfinished;
     }
@@ -155,12 +151,12 @@ public sealed partial class SweepGrain(
         List<TrialSpec> targets;
         if (trialId is null)
         {
-            targets = _records.Values.Where(r => r.Status == TrialStatus.Failed).Select(r => _specs[r.Spec.Id]).ToList();
+            targets = _book.Records.Values.Where(r => r.Status == TrialStatus.Failed).Select(r => _book.Specs[r.Spec.Id]).ToList();
         }
         else
         {
-            if (!_specs.TryGetValue(trialId, out var spec)) throw new ArgumentException($"trial '{trialId}' is not part of sweep {SweepId}");
-            if (_records.GetValueOrDefault(trialId)?.Status != TrialStatus.Failed)
+            if (!_book.Specs.TryGetValue(trialId, out var spec)) throw new ArgumentException($"trial '{trialId}' is not part of sweep {SweepId}");
+            if (_book.Records.GetValueOrDefault(trialId)?.Status != TrialStatus.Failed)
                 throw new ArgumentException($"trial '{trialId}' has not failed (it is {_book.StatusOf(spec, state.State, new Dictionary<string, ActiveWork>())}): only failed trials can be retried");
             targets = [spec];
         }
@@ -170,7 +166,7 @@ public sealed partial class SweepGrain(
         {
             var item = await GrainFactory.GetGrain<ITrialGrain>(spec.Id).RetryAsync(SweepId, spec);
             if (item is null) continue;
-            _records.Remove(spec.Id);
+            _book.Records.Remove(spec.Id);
             items.Add(item);
         }
         if (items.Count > 0)
@@ -232,7 +228,7 @@ public sealed partial class SweepGrain(
         var plan = Plan!;
         var queued = new List<WorkItem>();
         var changed = false;
-        foreach (var cell in only is null ? plan.Cells : only.Select(k => _cells[k]))
+        foreach (var cell in only is null ? plan.Cells : only.Select(k => _book.Cells[k]))
         {
             if (!cell.NeedsSelection) continue;
             var persisted = state.State.Choices.GetValueOrDefault(cell.Key);
@@ -240,7 +236,7 @@ public sealed partial class SweepGrain(
             if (!complete)
             {
                 // Stage 2 starts only once every selection trial is terminal.
-                _selectionFailed.Remove(cell.Key);
+                _book.SelectionFailed.Remove(cell.Key);
                 if (persisted is not null)
                 {
                     LogChoiceRevoked(logger, SweepId, cell.Key, persisted.Lambda, "a selection trial has no finished record any more");
@@ -257,10 +253,10 @@ public sealed partial class SweepGrain(
                     RevokeChoice(cell);
                     changed = true;
                 }
-                if (_selectionFailed.Add(cell.Key)) LogSelectionFailed(logger, SweepId, cell.Key);
+                if (_book.SelectionFailed.Add(cell.Key)) LogSelectionFailed(logger, SweepId, cell.Key);
                 continue;
             }
-            _selectionFailed.Remove(cell.Key);
+            _book.SelectionFailed.Remove(cell.Key);
             if (persisted is not null && persisted.Lambda.Equals(derived.Lambda))
             {
                 if (!SameScores(persisted, derived))
@@ -281,7 +277,7 @@ public sealed partial class SweepGrain(
             LogLambdaChosen(logger, SweepId, cell.Key, derived.Lambda, derived.MeanHoldoutAccuracy);
             foreach (var spec in _book.AddFinals(cell, derived.Lambda))
             {
-                if (!_records.ContainsKey(spec.Id)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
+                if (!_book.Records.ContainsKey(spec.Id)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
             }
         }
         // The choice is durable before any stage-2 trial of it is queued.
@@ -326,7 +322,7 @@ public sealed partial class SweepGrain(
     private async Task<int> EnqueueUnfinishedAsync()
     {
         await EnsureFeaturesAsync();
-        var unfinished = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).ToList();
+        var unfinished = _book.Specs.Values.Where(s => !_book.Records.ContainsKey(s.Id)).ToList();
         var items = unfinished.Where(FeaturesReady).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
         if (unfinished.Count == 0)
         {
@@ -407,7 +403,7 @@ public sealed partial class SweepGrain(
         if (_forgotten) return;
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
-        LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
+        LogFinished(logger, SweepId, _book.Records.Values.Count(r => r.Status == TrialStatus.Succeeded), _book.Records.Values.Count(r => r.Status == TrialStatus.Failed));
         if (state.State.Cancelled) metrics.ForgetSweep(SweepId);
         else
         {
@@ -425,8 +421,8 @@ public sealed partial class SweepGrain(
     {
         var plan = Plan;
         if (plan is null || state.State.Cancelled || _forgotten) return;
-        var total = Math.Max(plan.TotalTrialCount, _specs.Count);
-        var done = _records.Count;
+        var total = Math.Max(plan.TotalTrialCount, _book.Specs.Count);
+        var done = _book.Records.Count;
         if (_baselineFinished < 0)
         {
             _baselineFinished = done;
@@ -448,11 +444,11 @@ public sealed partial class SweepGrain(
     {
         foreach (var cell in plan.Cells)
         {
-            var holdout = cell.SelectionTrials.Select(t => _records.GetValueOrDefault(t.Id))
+            var holdout = cell.SelectionTrials.Select(t => _book.Records.GetValueOrDefault(t.Id))
                 .Where(r => r is { Status: TrialStatus.Succeeded, Result: not null, Spec.Lambda: not null })
                 .GroupBy(r => r!.Spec.Lambda!.Value)
                 .ToDictionary(g => g.Key, g => g.Average(r => r!.Result!.Accuracy));
-            var finals = FinalIds(cell).Select(_records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
+            var finals = FinalIds(cell).Select(_book.Records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
                 .Select(r => r!.Result!.Accuracy).ToList();
             metrics.ReportCell(SweepId, plan.Grid.Name, cell.Method.NameOf(), cell.ComboKey, holdout,
                 state.State.Choices.GetValueOrDefault(cell.Key)?.Lambda, finals.Count == 0 ? null : finals.Average(), finals.Count);
@@ -468,7 +464,7 @@ public sealed partial class SweepGrain(
 
     private async Task<Dictionary<string, ActiveWork>> ActiveAsync()
     {
-        if (state.State.Cancelled || _records.Count == _specs.Count) return new(StringComparer.Ordinal);
+        if (state.State.Cancelled || _book.Records.Count == _book.Specs.Count) return new(StringComparer.Ordinal);
         var active = await Dispatcher.GetActiveAsync(SweepId);
         return active.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     }

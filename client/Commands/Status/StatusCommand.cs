@@ -51,7 +51,7 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
             {
                 if (string.IsNullOrWhiteSpace(settings.Sweep))
                 {
-                    var list = new SweepList(sweeps.List());
+                    var list = new SweepList(sweeps.List(), $"no sweeps in state folder {sweeps.Folder} yet (`aftsweep run GRID --state {sweeps.Folder}` starts one)");
                     if (settings.Json) list.WriteJson(output.Out);
                     else list.WriteText(output.Out);
                     return Task.FromResult(ExitCodes.Ok);

@@ -47,12 +47,16 @@ public static class SiloHostExtensions
         return builder;
     }
 
-    /// <summary>The "Engine" section; the store falls back to AFTSWEEP_STORAGE, the CPU slot count to the worker settings.</summary>
+    /// <summary>The "Engine" section; the store falls back to AFTSWEEP_STORAGE, then the state folder's store; the CPU slot count to the worker settings.</summary>
     public static EngineOptions EngineSettings(IConfiguration configuration, AftSweepSiloSettings settings)
     {
         var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         if (configuration.GetSection(EngineOptions.Section)[nameof(EngineOptions.CpuSlots)] is null)
             engine.CpuSlots = settings.Workers.DeviceList.Contains("cpu") ? settings.Workers.SlotsPerDevice : 1;
+        // Engine:Store, else AFTSWEEP_STORAGE (resolved from a null store), else the state folder's store: where
+        // `aftsweep run` with that --state keeps it, and (for the default folder) where `features ls` looks.
+        if (string.IsNullOrWhiteSpace(engine.Store) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Infra.Storage.StoreLocation.EnvironmentVariable)))
+            engine.Store = Path.Combine(settings.State.Folder, "store");
         return engine;
     }
 

@@ -47,10 +47,17 @@ public sealed class SweepClient(IGrainFactory grains, ClusterCallResilience? res
         }
         if (id.Length < MinimumPrefix)
             throw new ArgumentException($"SWEEP: '{idOrPrefix}' is too short: give at least {MinimumPrefix} characters of the sweep id, or all {TrialIds.Length}");
+        return ResolvePrefix(idOrPrefix!, registered);
+    }
+
+    /// <summary>The one sweep of <paramref name="registered"/> that a checked prefix names (the rules of <see cref="ResolveAsync"/>).</summary>
+    public static string ResolvePrefix(string idOrPrefix, IReadOnlyList<SweepRegistration> registered)
+    {
+        var id = idOrPrefix.Trim().ToLowerInvariant();
         var matches = registered.Where(r => r.SweepId.StartsWith(id, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
-            0 => throw new SweepNotFoundException(idOrPrefix!),
+            0 => throw new SweepNotFoundException(idOrPrefix),
             1 => matches[0].SweepId,
             _ => throw new ArgumentException(
                 $"SWEEP: '{idOrPrefix}' is the start of {matches.Count} sweeps ({string.Join(", ", matches.Select(m => $"{m.SweepId} '{m.Name}'"))}): give more characters"),

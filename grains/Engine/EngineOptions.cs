@@ -9,7 +9,7 @@ public sealed class EngineOptions
     public const string Section = "Engine";
     public const int DefaultDatasetCacheEntries = 2;
 
-    /// <summary>Feature store: a folder, local:DIR, azure:ENV_VAR or azure:CONNECTION-STRING; null = AFTSWEEP_STORAGE, else .aftsweep/store.</summary>
+    /// <summary>Feature store: a folder, local:DIR, azure:ENV_VAR or azure:CONNECTION-STRING; null = AFTSWEEP_STORAGE, else .aftsweep/state/store.</summary>
     public string? Store { get; set; }
 
     /// <summary>Local shard cache in front of a remote (Azure) store; null = no cache. Ignored for a local folder store.</summary>

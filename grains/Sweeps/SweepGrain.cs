@@ -35,14 +35,8 @@ public sealed partial class SweepGrain(
     private IGrainTimer? _featureTimer;
     private IReadOnlyList<FeatureSetRequest>? _featureRequests;
 
-    private readonly Dictionary<string, TrialSpec> _specs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _cellOf = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TrialRecord> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CellPlan> _cells = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _finalsOf = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _selectionFailed = new(StringComparer.Ordinal);
-    // Records of stage-2 trials this sweep does not currently plan (a lambda no longer chosen), by trial id.
-    private readonly Dictionary<string, TrialRecord> _detached = new(StringComparer.Ordinal);
+    // The trials and their records, and the views status and trials show (shared with readers of a state folder).
+    private readonly SweepBook _book = new(finalTrials);
     private bool _forgotten;
     private bool _recheckAllCells;
     // ETA baseline: finished trials and time when this activation started watching the sweep.
@@ -110,50 +104,13 @@ public sealed partial class SweepGrain(
         return new SweepSubmission(SweepId, Created: true, plan.TotalTrialCount);
     }
 
-    public async Task<SweepStatus> GetStatusAsync()
-    {
-        if (Plan is not { } plan)
-        {
-            var none = new TrialCounts(0, 0, 0, 0, 0, 0, 0);
-            return new SweepStatus { SweepId = SweepId, Phase = SweepPhase.NotSubmitted, Trials = none, Selection = none, Final = none };
-        }
-        var active = await ActiveAsync();
-        var results = SweepTables.FromRecords(_records.Values).ToDictionary(c => c.Key, StringComparer.Ordinal);
-        var cells = plan.Cells.Select(cell => new CellStatus
-        {
-            Key = cell.Key,
-            Selection = Count(cell.SelectionTrials.Select(t => t.Id), cell.SelectionTrials.Count, active, blocked: false),
-            Final = Count(FinalIds(cell), cell.FinalSeeds.Count, active, blocked: _selectionFailed.Contains(cell.Key)),
-            Choice = state.State.Choices.GetValueOrDefault(cell.Key),
-            SelectionFailed = _selectionFailed.Contains(cell.Key),
-            Result = results.GetValueOrDefault(cell.Key) ?? EmptyResult(cell),
-        }).ToList();
-        return new SweepStatus
-        {
-            SweepId = SweepId,
-            Phase = Phase(),
-            Name = plan.Grid.Name,
-            Trials = Sum(cells.Select(c => c.Selection).Concat(cells.Select(c => c.Final))),
-            Selection = Sum(cells.Select(c => c.Selection)),
-            Final = Sum(cells.Select(c => c.Final)),
-            Cells = cells,
-        };
-    }
+    public async Task<SweepStatus> GetStatusAsync() =>
+        _book.Status(SweepId, Plan, state.State, Plan is null ? new Dictionary<string, ActiveWork>() : await ActiveAsync());
 
-    public async Task<IReadOnlyList<TrialSummary>> GetTrialsAsync(TrialFilter filter)
-    {
-        var active = await ActiveAsync();
-        return _specs.Values
-            .Where(s => filter.Stage is null || s.Stage == filter.Stage)
-            .Where(s => filter.CellKey is null || _cellOf[s.Id] == filter.CellKey)
-            .Select(s => Summarise(s, active))
-            .Where(t => filter.Status is null || t.Status == filter.Status)
-            .OrderBy(t => _cellOf[t.Spec.Id], StringComparer.Ordinal).ThenBy(t => t.Spec.Stage).ThenBy(t => t.Spec.Lambda).ThenBy(t => t.Spec.Seed)
-            .ToList();
-    }
+    public async Task<IReadOnlyList<TrialSummary>> GetTrialsAsync(TrialFilter filter) => _book.Trials(filter, state.State, await ActiveAsync());
 
     public Task<IReadOnlyList<TrialRecord>> GetRecordsAsync() =>
-        Task.FromResult<IReadOnlyList<TrialRecord>>(_records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<TrialRecord>>(_book.Records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList());
 
     public async Task<int> CancelAsync()
     {
@@ -162,7 +119,7 @@ public sealed partial class SweepGrain(
         state.State = state.State with { Cancelled = true };
         await state.WriteStateAsync();
         await Dispatcher.CancelSweepAsync(SweepId);
-        var affected = _specs.Count - _records.Count;
+        var affected = _book.Specs.Count - _book.Records.Count;
         LogCancelled(logger, SweepId, affected);
         metrics.ForgetSweep(SweepId);
         return affected;
@@ -182,7 +139,7 @@ public sealed partial class SweepGrain(
         await EnqueueUnfinishedAsync();
         ReportProgress();
         // Stage-2 trials whose lambda is not chosen yet count too: they will run.
-        var unfinished = Math.Max(Plan!.TotalTrialCount, _specs.Count) - _records.Count;
+        var unfinished = Math.Max(Plan!.TotalTrialCount, _book.Specs.Count) - _book.Records.Count;
         LogResumed(logger, SweepId, unfinished);
         return unfinished;
     }
@@ -194,13 +151,13 @@ public sealed partial class SweepGrain(
         List<TrialSpec> targets;
         if (trialId is null)
         {
-            targets = _records.Values.Where(r => r.Status == TrialStatus.Failed).Select(r => _specs[r.Spec.Id]).ToList();
+            targets = _book.Records.Values.Where(r => r.Status == TrialStatus.Failed).Select(r => _book.Specs[r.Spec.Id]).ToList();
         }
         else
         {
-            if (!_specs.TryGetValue(trialId, out var spec)) throw new ArgumentException($"trial '{trialId}' is not part of sweep {SweepId}");
-            if (_records.GetValueOrDefault(trialId)?.Status != TrialStatus.Failed)
-                throw new ArgumentException($"trial '{trialId}' has not failed (it is {StatusOf(spec, [])}): only failed trials can be retried");
+            if (!_book.Specs.TryGetValue(trialId, out var spec)) throw new ArgumentException($"trial '{trialId}' is not part of sweep {SweepId}");
+            if (_book.Records.GetValueOrDefault(trialId)?.Status != TrialStatus.Failed)
+                throw new ArgumentException($"trial '{trialId}' has not failed (it is {_book.StatusOf(spec, state.State, new Dictionary<string, ActiveWork>())}): only failed trials can be retried");
             targets = [spec];
         }
 
@@ -209,7 +166,7 @@ public sealed partial class SweepGrain(
         {
             var item = await GrainFactory.GetGrain<ITrialGrain>(spec.Id).RetryAsync(SweepId, spec);
             if (item is null) continue;
-            _records.Remove(spec.Id);
+            _book.Records.Remove(spec.Id);
             items.Add(item);
         }
         if (items.Count > 0)
@@ -228,7 +185,7 @@ public sealed partial class SweepGrain(
         HashSet<string>? cells = null;
         foreach (var record in finished)
         {
-            if (Accept(record)) (cells ??= new(StringComparer.Ordinal)).Add(_cellOf[record.Spec.Id]);
+            if (Accept(record)) (cells ??= new(StringComparer.Ordinal)).Add(_book.CellOf[record.Spec.Id]);
         }
         if (cells is not null && !state.State.Cancelled)
         {
@@ -271,15 +228,15 @@ public sealed partial class SweepGrain(
         var plan = Plan!;
         var queued = new List<WorkItem>();
         var changed = false;
-        foreach (var cell in only is null ? plan.Cells : only.Select(k => _cells[k]))
+        foreach (var cell in only is null ? plan.Cells : only.Select(k => _book.Cells[k]))
         {
             if (!cell.NeedsSelection) continue;
             var persisted = state.State.Choices.GetValueOrDefault(cell.Key);
-            var (complete, derived) = DeriveChoice(cell);
+            var (complete, derived) = _book.DeriveChoice(cell);
             if (!complete)
             {
                 // Stage 2 starts only once every selection trial is terminal.
-                _selectionFailed.Remove(cell.Key);
+                _book.SelectionFailed.Remove(cell.Key);
                 if (persisted is not null)
                 {
                     LogChoiceRevoked(logger, SweepId, cell.Key, persisted.Lambda, "a selection trial has no finished record any more");
@@ -296,10 +253,10 @@ public sealed partial class SweepGrain(
                     RevokeChoice(cell);
                     changed = true;
                 }
-                if (_selectionFailed.Add(cell.Key)) LogSelectionFailed(logger, SweepId, cell.Key);
+                if (_book.SelectionFailed.Add(cell.Key)) LogSelectionFailed(logger, SweepId, cell.Key);
                 continue;
             }
-            _selectionFailed.Remove(cell.Key);
+            _book.SelectionFailed.Remove(cell.Key);
             if (persisted is not null && persisted.Lambda.Equals(derived.Lambda))
             {
                 if (!SameScores(persisted, derived))
@@ -318,9 +275,9 @@ public sealed partial class SweepGrain(
             SetChoice(cell.Key, derived);
             changed = true;
             LogLambdaChosen(logger, SweepId, cell.Key, derived.Lambda, derived.MeanHoldoutAccuracy);
-            foreach (var spec in AddFinals(cell, derived.Lambda))
+            foreach (var spec in _book.AddFinals(cell, derived.Lambda))
             {
-                if (!_records.ContainsKey(spec.Id)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
+                if (!_book.Records.ContainsKey(spec.Id)) queued.Add(WorkItem.ForTrial(spec, [SweepId]));
             }
         }
         // The choice is durable before any stage-2 trial of it is queued.
@@ -328,20 +285,6 @@ public sealed partial class SweepGrain(
         queued.RemoveAll(item => !FeaturesReady(item.Trial!));
         if (queued.Count > 0) await EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
-    }
-
-    /// <summary>
-    /// Whether every selection trial of the cell has a terminal record, and if so the choice LambdaSelection makes over
-    /// the succeeded ones (null when none succeeded). Failed selection trials are terminal and simply not candidates.
-    /// </summary>
-    private (bool Complete, LambdaChoice? Choice) DeriveChoice(CellPlan cell)
-    {
-        if (!cell.SelectionTrials.All(t => _records.ContainsKey(t.Id))) return (false, null);
-        var choice = LambdaSelection.ChooseFrom(cell.SelectionTrials
-            .Select(t => _records[t.Id])
-            .Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null)
-            .Select(r => (r.Spec.Lambda ?? throw new InvalidDataException($"trial {r.Spec.Id}: a selection trial without a lambda"), r.Result!.Accuracy)));
-        return (true, choice);
     }
 
     private static bool SameScores(LambdaChoice a, LambdaChoice b) =>
@@ -363,13 +306,7 @@ public sealed partial class SweepGrain(
     private void RevokeChoice(CellPlan cell)
     {
         SetChoice(cell.Key, null);
-        if (!_finalsOf.Remove(cell.Key, out var finals)) return;
-        foreach (var id in finals)
-        {
-            _specs.Remove(id);
-            _cellOf.Remove(id);
-            if (_records.Remove(id, out var record)) _detached[id] = record;
-        }
+        _book.DropFinals(cell);
     }
 
     /// <summary>Lists this sweep in the cluster's registry (what `aftsweep status` without an id shows).</summary>
@@ -385,7 +322,7 @@ public sealed partial class SweepGrain(
     private async Task<int> EnqueueUnfinishedAsync()
     {
         await EnsureFeaturesAsync();
-        var unfinished = _specs.Values.Where(s => !_records.ContainsKey(s.Id)).ToList();
+        var unfinished = _book.Specs.Values.Where(s => !_book.Records.ContainsKey(s.Id)).ToList();
         var items = unfinished.Where(FeaturesReady).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
         if (unfinished.Count == 0)
         {
@@ -466,7 +403,7 @@ public sealed partial class SweepGrain(
         if (_forgotten) return;
         _forgotten = true;
         await Dispatcher.ForgetSweepAsync(SweepId);
-        LogFinished(logger, SweepId, _records.Values.Count(r => r.Status == TrialStatus.Succeeded), _records.Values.Count(r => r.Status == TrialStatus.Failed));
+        LogFinished(logger, SweepId, _book.Records.Values.Count(r => r.Status == TrialStatus.Succeeded), _book.Records.Values.Count(r => r.Status == TrialStatus.Failed));
         if (state.State.Cancelled) metrics.ForgetSweep(SweepId);
         else
         {
@@ -484,8 +421,8 @@ public sealed partial class SweepGrain(
     {
         var plan = Plan;
         if (plan is null || state.State.Cancelled || _forgotten) return;
-        var total = Math.Max(plan.TotalTrialCount, _specs.Count);
-        var done = _records.Count;
+        var total = Math.Max(plan.TotalTrialCount, _book.Specs.Count);
+        var done = _book.Records.Count;
         if (_baselineFinished < 0)
         {
             _baselineFinished = done;
@@ -507,154 +444,32 @@ public sealed partial class SweepGrain(
     {
         foreach (var cell in plan.Cells)
         {
-            var holdout = cell.SelectionTrials.Select(t => _records.GetValueOrDefault(t.Id))
+            var holdout = cell.SelectionTrials.Select(t => _book.Records.GetValueOrDefault(t.Id))
                 .Where(r => r is { Status: TrialStatus.Succeeded, Result: not null, Spec.Lambda: not null })
                 .GroupBy(r => r!.Spec.Lambda!.Value)
                 .ToDictionary(g => g.Key, g => g.Average(r => r!.Result!.Accuracy));
-            var finals = FinalIds(cell).Select(_records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
+            var finals = FinalIds(cell).Select(_book.Records.GetValueOrDefault).Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
                 .Select(r => r!.Result!.Accuracy).ToList();
             metrics.ReportCell(SweepId, plan.Grid.Name, cell.Method.NameOf(), cell.ComboKey, holdout,
                 state.State.Choices.GetValueOrDefault(cell.Key)?.Lambda, finals.Count == 0 ? null : finals.Average(), finals.Count);
         }
     }
 
-    private void BuildTrials(SweepPlan plan)
-    {
-        _specs.Clear();
-        _cellOf.Clear();
-        _cells.Clear();
-        _finalsOf.Clear();
-        foreach (var cell in plan.Cells)
-        {
-            _cells[cell.Key] = cell;
-            foreach (var spec in cell.SelectionTrials) AddSpec(cell, spec);
-            if (!cell.NeedsSelection) AddFinals(cell, null);
-            else if (state.State.Choices.TryGetValue(cell.Key, out var choice)) AddFinals(cell, choice.Lambda);
-        }
-    }
-
-    private List<TrialSpec> AddFinals(CellPlan cell, double? lambda)
-    {
-        var specs = cell.FinalSeeds.Select(seed => finalTrials.Create(cell, lambda, seed)).ToList();
-        foreach (var spec in specs) AddSpec(cell, spec);
-        return specs;
-    }
-
-    private void AddSpec(CellPlan cell, TrialSpec spec)
-    {
-        if (!_specs.TryAdd(spec.Id, spec)) return;
-        _cellOf[spec.Id] = cell.Key;
-        if (_detached.Remove(spec.Id, out var known)) _records[spec.Id] = known;
-        if (spec.Stage == TrialStage.Final)
-        {
-            if (!_finalsOf.TryGetValue(cell.Key, out var finals)) _finalsOf[cell.Key] = finals = [];
-            finals.Add(spec.Id);
-        }
-    }
+    private void BuildTrials(SweepPlan plan) => _book.Build(plan, state.State.Choices);
 
     /// <summary>Keeps a finished trial's record; true when it changed what the sweep knows.</summary>
-    private bool Accept(TrialRecord record)
-    {
-        if (record.SweepId != SweepId || record.Status is not (TrialStatus.Succeeded or TrialStatus.Failed)) return false;
-        if (!_specs.ContainsKey(record.Spec.Id))
-        {
-            // A stage-2 trial of a lambda the cell does not (or no longer) train with: kept in case the choice comes back to it.
-            if (record.Spec.Stage == TrialStage.Final && _cells.ContainsKey(SweepTables.CellKey(record.Spec))) _detached[record.Spec.Id] = record;
-            return false;
-        }
-        if (_records.TryGetValue(record.Spec.Id, out var known))
-        {
-            if (known.Status == record.Status && SameResult(known, record)) return false;
-            // A late notification of an earlier failure never replaces a success (only a retry, which drops the record, can).
-            if (known.Status == TrialStatus.Succeeded && record.Status == TrialStatus.Failed) return false;
-        }
-        _records[record.Spec.Id] = record;
-        return true;
-    }
+    private bool Accept(TrialRecord record) => _book.Accept(SweepId, record);
 
-    private static bool SameResult(TrialRecord a, TrialRecord b) =>
-        a.Attempts == b.Attempts && Equals(a.Result?.Accuracy, b.Result?.Accuracy);
-
-    private SweepPhase Phase()
-    {
-        if (Plan is null) return SweepPhase.NotSubmitted;
-        if (state.State.Cancelled) return SweepPhase.Cancelled;
-        var waitingForStage2 = Plan.Cells.Any(c => c.NeedsSelection && !state.State.Choices.ContainsKey(c.Key) && !_selectionFailed.Contains(c.Key));
-        return !waitingForStage2 && _records.Count == _specs.Count ? SweepPhase.Completed : SweepPhase.Running;
-    }
+    private SweepPhase Phase() => _book.Phase(Plan, state.State);
 
     private async Task<Dictionary<string, ActiveWork>> ActiveAsync()
     {
-        if (state.State.Cancelled || _records.Count == _specs.Count) return new(StringComparer.Ordinal);
+        if (state.State.Cancelled || _book.Records.Count == _book.Specs.Count) return new(StringComparer.Ordinal);
         var active = await Dispatcher.GetActiveAsync(SweepId);
         return active.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     }
 
-    private TrialStatus StatusOf(TrialSpec spec, Dictionary<string, ActiveWork> active)
-    {
-        if (_records.TryGetValue(spec.Id, out var record)) return record.Status;
-        if (state.State.Cancelled) return TrialStatus.Cancelled;
-        return active.TryGetValue(spec.Id, out var a) ? a.Status : TrialStatus.Pending;
-    }
-
-    private TrialSummary Summarise(TrialSpec spec, Dictionary<string, ActiveWork> active)
-    {
-        var record = _records.GetValueOrDefault(spec.Id);
-        var work = active.GetValueOrDefault(spec.Id);
-        return new TrialSummary
-        {
-            Spec = spec,
-            Status = StatusOf(spec, active),
-            Attempts = record?.Attempts ?? work?.Attempt ?? 0,
-            Worker = record?.Worker ?? work?.Worker,
-            Progress = work?.Progress,
-            Accuracy = record?.Result?.Accuracy,
-            Errors = record?.Errors ?? [],
-        };
-    }
-
-    private IEnumerable<string> FinalIds(CellPlan cell) => _finalsOf.GetValueOrDefault(cell.Key) ?? [];
-
-    /// <summary>
-    /// Counts the given trials; <paramref name="expected"/> covers stage-2 trials not created yet: cancelled in a
-    /// cancelled sweep, blocked when their cell's stage 1 failed (<paramref name="blocked"/>), else pending.
-    /// </summary>
-    private TrialCounts Count(IEnumerable<string> ids, int expected, Dictionary<string, ActiveWork> active, bool blocked)
-    {
-        int pending = 0, leased = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0, seen = 0;
-        foreach (var id in ids)
-        {
-            seen++;
-            switch (StatusOf(_specs[id], active))
-            {
-                case TrialStatus.Pending: pending++; break;
-                case TrialStatus.Leased: leased++; break;
-                case TrialStatus.Running: running++; break;
-                case TrialStatus.Succeeded: succeeded++; break;
-                case TrialStatus.Failed: failed++; break;
-                case TrialStatus.Cancelled: cancelled++; break;
-            }
-        }
-        var missing = Math.Max(0, expected - seen);
-        var notCreated = 0;
-        if (state.State.Cancelled) cancelled += missing;
-        else if (blocked) notCreated = missing;
-        else pending += missing;
-        return new TrialCounts(Math.Max(expected, seen), pending, leased, running, succeeded, failed, cancelled, notCreated);
-    }
-
-    private static TrialCounts Sum(IEnumerable<TrialCounts> counts) => counts.Aggregate(
-        new TrialCounts(0, 0, 0, 0, 0, 0, 0),
-        (a, b) => new TrialCounts(a.Total + b.Total, a.Pending + b.Pending, a.Leased + b.Leased, a.Running + b.Running, a.Succeeded + b.Succeeded,
-            a.Failed + b.Failed, a.Cancelled + b.Cancelled, a.Blocked + b.Blocked));
-
-    private static CellResult EmptyResult(CellPlan cell) => new()
-    {
-        Key = cell.Key,
-        Method = cell.Method,
-        Combo = cell.ComboKey,
-        Final = SeedStatistics.MeanAndStandardError([]),
-    };
+    private IEnumerable<string> FinalIds(CellPlan cell) => _book.FinalIds(cell);
 
     private static bool SameTrials(SweepPlan a, SweepPlan b) =>
         a.Cells.Count == b.Cells.Count

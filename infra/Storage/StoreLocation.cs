@@ -11,7 +11,8 @@ public enum StoreBackend { Local = 1, Azure = 2 }
 public sealed class StoreLocation
 {
     public const string EnvironmentVariable = "AFTSWEEP_STORAGE";
-    public const string DefaultDirectory = ".aftsweep/store";
+    /// <summary>The default state folder's store: where `aftsweep run`, `features` and a silo all look unless told otherwise.</summary>
+    public const string DefaultDirectory = ".aftsweep/state/store";
     private const string AzurePrefix = "azure:";
     private const string LocalPrefix = "local:";
 

@@ -31,7 +31,7 @@ public static class SiloSwitches
         new("--state-store", Key(StateStoreOptions.Section, nameof(StateStoreOptions.Store)), "Local|Sqlite|Postgres|Azure",
             "Where grain state and records live: Local or Sqlite (aftsweep.db in the --state folder; silos of one machine), Postgres (the database of Cluster:PostgresConnectionString, default $AFTSWEEP_POSTGRES; `aftsweep db init` creates its tables) or Azure (blob containers; needs Cluster:AzureStorageConnectionString)."),
         new("--store", Key(EngineOptions.Section, nameof(EngineOptions.Store)), "STORE",
-            "Feature store, which also holds the datasets `submit` stages: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING (default $AFTSWEEP_STORAGE, else .aftsweep/store)."),
+            "Feature store, which also holds the datasets `submit` stages: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING (default $AFTSWEEP_STORAGE, else <--state>/store: .aftsweep/state/store, as for `aftsweep run` and `features`)."),
         new("--cache", Key(EngineOptions.Section, nameof(EngineOptions.CacheFolder)), "DIR",
             "Local cache of feature shards in front of an Azure store (default: none). Staged datasets are cached in Engine:StagedCache (default ~/.cache/aftsweep/staged)."),
         new("--cache-size-gb", Key(EngineOptions.Section, nameof(EngineOptions.CacheSizeGb)), "GB",

@@ -96,14 +96,14 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains("2 stage-2 trials cannot run", blockedText);
         Assert.DoesNotContain("ETA", blockedText);
 
-        var failed = await JsonAsync("trials", id, "--state", "failed");
+        var failed = await JsonAsync("trials", id, "--status", "failed");
         Assert.True(failed.GetArrayLength() >= 2, failed.ToString());
         Assert.All(failed.EnumerateArray(), t =>
         {
             Assert.Equal("kd", t.GetProperty("method").GetString());
             Assert.EndsWith(": injected: loss diverged", t.GetProperty("lastError").GetString());
         });
-        var (_, table, _) = await fixture.RunOnClusterAsync("trials", id, "--state", "failed");
+        var (_, table, _) = await fixture.RunOnClusterAsync("trials", id, "--status", "failed");
         Assert.Contains("injected: loss diverged", table);
 
         fixture.Executor.Failing.TryRemove("flaky", out _);
@@ -124,7 +124,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.True(watchCode == 0, watchErr);
         var status = await JsonAsync("status", id);
         Assert.Equal(TrialsPerGrid, status.GetProperty("trials").GetProperty("succeeded").GetInt32());
-        Assert.Equal(0, (await JsonAsync("trials", id, "--state", "failed")).GetArrayLength());
+        Assert.Equal(0, (await JsonAsync("trials", id, "--status", "failed")).GetArrayLength());
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         var sweeps = fixture.Cluster.Sweeps;
         // stl's two final trials and kd's two selection trials are runnable at once: all four slots of both silos fill.
         await WaitUntil(async () => (await sweeps.GetStatusAsync(id)).Trials.Running == CliClusterFixture.SiloCount * CliClusterFixture.SlotsPerSilo);
-        var running = await JsonAsync("trials", id, "--state", "running");
+        var running = await JsonAsync("trials", id, "--status", "running");
         Assert.Equal(["silo0", "silo1"], running.EnumerateArray().Select(t => t.GetProperty("worker").GetString()!.Split('/')[0]).Distinct().Order());
         var (_, live, _) = await fixture.RunOnClusterAsync("status", id);
         Assert.Contains($"sweep {id} 'cli-stuck': running", live);
@@ -148,7 +148,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         var status = await JsonAsync("status", id);
         Assert.Equal("cancelled", status.GetProperty("phase").GetString());
         Assert.Equal(0, status.GetProperty("trials").GetProperty("succeeded").GetInt32());
-        Assert.Equal(0, (await JsonAsync("trials", id, "--state", "pending")).GetArrayLength());
+        Assert.Equal(0, (await JsonAsync("trials", id, "--status", "pending")).GetArrayLength());
 
         Assert.Equal(TrialsPerGrid, status.GetProperty("trials").GetProperty("cancelled").GetInt32()); // nothing finished: every trial is cancelled
         var (_, cancelledText, _) = await fixture.RunOnClusterAsync("status", id);
@@ -318,7 +318,8 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains("no sweep '0123456789abcdef'", stderr);
         var (resultsCode, _, resultsErr) = await fixture.RunOnClusterAsync("results", "0123456789abcdef");
         Assert.Equal(2, resultsCode);
-        Assert.Contains("neither a folder of trial records nor a sweep", resultsErr);
+        Assert.Contains("is not a sweep on the cluster at", resultsErr);
+        Assert.Contains("an output folder", resultsErr); // and says what else SOURCE may be
     }
 
     [Fact]
@@ -349,7 +350,7 @@ public sealed class ClusterVerbTests(CliClusterFixture fixture) : IClassFixture<
         Assert.Contains($"expected {ClusterTarget.Forms}", badClusterErr);
         Assert.DoesNotContain("UseDevelopmentStorage", badClusterErr);
 
-        var (badState, _, _) = await fixture.RunAsync("trials", "abc", "--state", "done", "--cluster", "localhost:1");
+        var (badState, _, _) = await fixture.RunAsync("trials", "abc", "--status", "done", "--cluster", "localhost:1");
         Assert.Equal(2, badState);
 
         var bad = Path.Combine(fixture.GridFolder, "bad.json");

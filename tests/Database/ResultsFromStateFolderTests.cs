@@ -47,7 +47,9 @@ public sealed class ResultsFromStateFolderTests
         var run = await CliRun.InvokeAsync("results", state);
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains("holds records of 2 sweeps (sweep-a, sweep-b)", run.Error);
+        Assert.Contains("holds records of 2 sweeps: sweep-a ", run.Error);
+        Assert.Contains("; sweep-b ", run.Error);
+        Assert.Contains("--sweep", run.Error);
     }
 
     [Fact]

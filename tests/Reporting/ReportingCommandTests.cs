@@ -72,7 +72,7 @@ public sealed class ReportingCommandTests : IDisposable
         var output = new StringWriter();
         var command = new ResultsCommand(new InMemorySource(SyntheticSweep.Build())) { Output = output, Errors = new StringWriter() };
 
-        var code = await command.RunAsync(new ResultsCommand.Settings { Target = "sweep-synth" }, CancellationToken.None);
+        var code = await command.RunAsync(new ResultsCommand.Settings { Targets = ["sweep-synth"] }, CancellationToken.None);
 
         Assert.Equal(0, code);
         Assert.Contains("| aft | **86.0 ± 0.6** | **81.0 ± 1.0 (n=2)** | **90.0 ± 1.2** |", output.ToString());
@@ -84,7 +84,7 @@ public sealed class ReportingCommandTests : IDisposable
         var errors = new StringWriter();
         var command = new ResultsCommand(new InMemorySource(SyntheticSweep.Build())) { Output = new StringWriter(), Errors = errors };
 
-        var code = await command.RunAsync(new ResultsCommand.Settings { Target = "x", Format = "xlsx" }, CancellationToken.None);
+        var code = await command.RunAsync(new ResultsCommand.Settings { Targets = ["x"], Format = "xlsx" }, CancellationToken.None);
 
         Assert.Equal(2, code);
         Assert.Contains("--format: 'xlsx'", errors.ToString());

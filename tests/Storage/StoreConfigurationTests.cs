@@ -17,7 +17,7 @@ public sealed class StoreConfigurationTests
     {
         var l = StoreLocation.Resolve(null, Env(), "/work/x");
         Assert.Equal(StoreBackend.Local, l.Backend);
-        Assert.Equal("/work/x/.aftsweep/store", l.Directory);
+        Assert.Equal("/work/x/.aftsweep/state/store", l.Directory);
     }
 
     [Fact]

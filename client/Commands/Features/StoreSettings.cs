@@ -7,7 +7,7 @@ namespace AftSweep.Client.Commands.Features;
 public class StoreSettings : CommandSettings
 {
     [CommandOption("--store <STORE>")]
-    [Description("Feature store: a folder (default .aftsweep/store, or $AFTSWEEP_STORAGE), or azure:ENV_VAR / azure:CONNECTION-STRING.")]
+    [Description("Feature store: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING. Default: $AFTSWEEP_STORAGE, else .aftsweep/state/store (where `aftsweep run` keeps its features).")]
     public string? Store { get; init; }
 
     [CommandOption("--cache <DIR>")]

@@ -7,11 +7,15 @@ using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Plot;
 
-/// <summary>`aftsweep plot RECORDS_DIR_OR_SWEEP --kind KIND --out FILE.png|.svg`: the paper's figures from trial records.</summary>
+/// <summary>`aftsweep plot SOURCE --kind KIND --out FILE.png|.svg`: the paper's figures from trial records.</summary>
 public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCommand.Settings>
 {
     public sealed class Settings : RecordSourceSettings
     {
+        [CommandArgument(0, "<SOURCE>")]
+        [Description(TargetHelp)]
+        public string Target { get; init; } = "";
+
         [CommandOption("--kind <KIND>")]
         [Description("lp-correlation (Figure 3), noise-robustness (Figure 6) or learning-curves.")]
         public string Kind { get; init; } = "";
@@ -58,7 +62,7 @@ public sealed class PlotCommand(ITrialRecordSource source) : AsyncCommand<PlotCo
                     : $"--out: '{settings.Out}' must end in .png or .svg");
             }
 
-            var records = await source.LoadAsync(settings.Target, settings.Cluster, settings.ClusterId, cancellationToken).ConfigureAwait(false);
+            var records = await source.LoadAsync(new RecordRequest(settings.Target, settings.Cluster, settings.ClusterId, settings.Sweep), cancellationToken).ConfigureAwait(false);
             var summary = SweepAggregator.Aggregate(records);
             var figure = kind switch
             {

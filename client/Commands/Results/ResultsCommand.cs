@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using AftSweep.Client.Reporting;
+using AftSweep.Client.Reporting.Comparison;
 using AftSweep.Client.Reporting.Formats;
 using AftSweep.Client.Reporting.Records;
 using AftSweep.Contracts.Protocol;
@@ -7,11 +8,15 @@ using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Results;
 
-/// <summary>`aftsweep results RECORDS_DIR_OR_SWEEP`: the paper's tables from a sweep's trial records.</summary>
+/// <summary>`aftsweep results SOURCE [SOURCE...]`: the paper's tables from a sweep's trial records, or several sweeps compared.</summary>
 public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<ResultsCommand.Settings>
 {
     public sealed class Settings : RecordSourceSettings
     {
+        [CommandArgument(0, "<SOURCES>")]
+        [Description(TargetHelp + " Several: compare the sweeps (same dataset: one table, a column group per sweep; else a section per dataset).")]
+        public string[] Targets { get; init; } = [];
+
         [CommandOption("--format <FORMAT>")]
         [Description("md, csv, latex or json. Default: from --out's extension (.md .csv .tex .json), else md.")]
         public string? Format { get; init; }
@@ -51,13 +56,22 @@ public sealed class ResultsCommand(ITrialRecordSource source) : AsyncCommand<Res
             var format = settings.Format is { } name
                 ? ReportFormats.Parse(name)
                 : settings.Out is { } file ? ReportFormats.FromExtension(file) ?? ReportFormat.Markdown : ReportFormat.Markdown;
-            var records = await source.LoadAsync(settings.Target, settings.Cluster, settings.ClusterId, cancellationToken).ConfigureAwait(false);
-            var report = ResultsReportBuilder.Build(SweepAggregator.Aggregate(records, settings.ExpectedSeeds));
-            var text = ReportFormats.Writer(format).Write(report);
+            if (settings.Targets.Length == 0) throw new ReportInputException($"SOURCES: give at least one ({FolderOrSweepRecordSource.Expected})");
+            var reports = new List<(string Source, ResultsReport Report)>();
+            var count = 0;
+            foreach (var target in settings.Targets)
+            {
+                var records = await source.LoadAsync(new RecordRequest(target, settings.Cluster, settings.ClusterId, settings.Sweep), cancellationToken).ConfigureAwait(false);
+                count += records.Count;
+                reports.Add((target, ResultsReportBuilder.Build(SweepAggregator.Aggregate(records, settings.ExpectedSeeds))));
+            }
+            var text = reports.Count == 1
+                ? ReportFormats.Writer(format).Write(reports[0].Report)
+                : ComparisonWriter.Write(SweepComparison.Build(reports), format);
             if (settings.Out is { } path)
             {
                 OutputFile.WriteText(path, text);
-                await Errors.WriteLineAsync($"wrote {path} ({records.Count} records, {report.Datasets.Count} dataset(s))").ConfigureAwait(false);
+                await Errors.WriteLineAsync($"wrote {path} ({count} records, {reports.Count} sweep(s), {reports.Sum(r => r.Report.Datasets.Count)} dataset table(s))").ConfigureAwait(false);
             }
             else
             {

@@ -24,7 +24,7 @@ public sealed class RetryCommand(CliOutput output) : AsyncCommand<RetryCommand.S
         public bool Failed { get; init; }
 
         [CommandOption("--trial <ID>")]
-        [Description("Re-queue only this failed trial (an id from `aftsweep trials SWEEP --state failed`).")]
+        [Description("Re-queue only this failed trial (an id from `aftsweep trials SWEEP --status failed`).")]
         public string? Trial { get; init; }
 
         [CommandOption("--cancelled")]

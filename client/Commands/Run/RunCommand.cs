@@ -33,7 +33,9 @@ public sealed class RunCommand(CliOutput output, CliVerbosity verbosity) : Async
         var grid = plan.Grid;
         var state = Path.GetFullPath(settings.State ?? RunSettings.DefaultState);
         var outFolder = Path.GetFullPath(settings.Out ?? Path.Combine("aftsweep-out", $"{grid.Name}-{plan.SweepId}"));
-        var engine = new EngineOptions { Store = settings.Store ?? Path.Combine(state, "store"), CpuSlots = slots };
+        // --store, else $AFTSWEEP_STORAGE (the engine resolves a null store from it), else the state folder's store.
+        var store = settings.Store ?? (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Infra.Storage.StoreLocation.EnvironmentVariable)) ? Path.Combine(state, "store") : null);
+        var engine = new EngineOptions { Store = store, CpuSlots = slots };
 
         await output.Error.WriteLineAsync(
             $"sweep {plan.SweepId} '{grid.Name}': {plan.TotalTrialCount} trials ({plan.SelectionTrialCount} selection, {plan.FinalTrialCount} final), " +

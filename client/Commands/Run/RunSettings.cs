@@ -24,7 +24,7 @@ public sealed class RunSettings : CommandSettings
     public int? Slots { get; init; }
 
     [CommandOption("--store <STORE>")]
-    [Description("Feature store: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING. Default <state>/store.")]
+    [Description("Feature store: a folder, or azure:ENV_VAR / azure:CONNECTION-STRING. Default: $AFTSWEEP_STORAGE, else <state>/store (.aftsweep/state/store, where `features ls` looks by default).")]
     public string? Store { get; init; }
 
     [CommandOption("--retry-failed")]

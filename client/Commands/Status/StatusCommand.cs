@@ -30,15 +30,39 @@ public sealed class StatusCommand(CliOutput output) : AsyncCommand<StatusCommand
         [Description("Print one JSON object (for scripts).")]
         public bool Json { get; init; }
 
+        [CommandOption("--state <DIR>")]
+        [Description("Read the sweeps of this state folder (the --state of `aftsweep run`), read-only, instead of a cluster; works while a `run` uses it.")]
+        public string? StateFolder { get; init; }
+
         public override ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
             : Interval is <= 0 or > 3600 ? ValidationResult.Error($"--interval: must be between 0 and 3600 seconds, got {Interval}")
+            : StateFolder is not null && Cluster is not null ? ValidationResult.Error("--state and --cluster: read a sweep from one of them, not both")
+            : Watch && StateFolder is not null ? ValidationResult.Error("--watch: follows a sweep on a cluster; against a state folder, run `aftsweep status SWEEP --state DIR` again (or watch the `run` that uses it)")
             : Watch && string.IsNullOrWhiteSpace(Sweep) ? ValidationResult.Error("--watch: needs a SWEEP to follow (`aftsweep status` without one lists the sweeps)")
             : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.StateFolder is { } folder)
+        {
+            return await StateFolderVerb.RunAsync(folder, output, sweeps =>
+            {
+                if (string.IsNullOrWhiteSpace(settings.Sweep))
+                {
+                    var list = new SweepList(sweeps.List(), $"no sweeps in state folder {sweeps.Folder} yet (`aftsweep run GRID --state {sweeps.Folder}` starts one)");
+                    if (settings.Json) list.WriteJson(output.Out);
+                    else list.WriteText(output.Out);
+                    return Task.FromResult(ExitCodes.Ok);
+                }
+                var id = sweeps.Resolve(settings.Sweep);
+                var report = StatusReport.Build(sweeps.Status(id), sweeps.Records(id), DateTimeOffset.UtcNow);
+                if (settings.Json) report.WriteJson(output.Out);
+                else report.WriteText(output.Out);
+                return Task.FromResult(ExitCodes.Ok);
+            }, cancellationToken);
+        }
         return await ClusterVerb.RunAsync(settings, output, async sweeps =>
         {
             if (string.IsNullOrWhiteSpace(settings.Sweep))

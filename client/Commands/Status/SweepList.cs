@@ -5,8 +5,10 @@ using AftSweep.Client.Cluster;
 namespace AftSweep.Client.Commands.Status;
 
 /// <summary>What `status` without a sweep id shows: every sweep the cluster knows, newest first, as a table or JSON.</summary>
-public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps)
+/// <param name="Empty">What to say when there is no sweep (a cluster's and a state folder's lists say it differently).</param>
+public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps, string Empty = SweepList.NoneOnCluster)
 {
+    public const string NoneOnCluster = "no sweeps have been submitted to this cluster (`aftsweep submit GRID` starts one)";
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
@@ -14,7 +16,7 @@ public sealed record SweepList(IReadOnlyList<SweepOverview> Sweeps)
     {
         if (Sweeps.Count == 0)
         {
-            writer.WriteLine("no sweeps have been submitted to this cluster (`aftsweep submit GRID` starts one)");
+            writer.WriteLine(Empty);
             return;
         }
         var table = ConsoleTables.Create().Left("sweep", "name", "stage").Right("done", "running", "pending", "failed", "cancelled", "blocked")

@@ -43,7 +43,7 @@ public sealed class ClusterTrialRecordSource(string? cluster = null, string? clu
         }
         catch (SweepNotFoundException)
         {
-            throw new ReportInputException($"'{target}' is neither a folder of trial records nor a sweep on the cluster at {options.DescribeTarget()}");
+            throw new ReportInputException($"'{target}' is not a sweep on the cluster at {options.DescribeTarget()}, nor a folder (expected {FolderOrSweepRecordSource.Expected})");
         }
     }
 }

@@ -13,16 +13,20 @@ namespace AftSweep.Client.Reporting.Records;
 /// </summary>
 public sealed class FolderTrialRecordSource : ITrialRecordSource
 {
-    public async Task<IReadOnlyList<TrialRecord>> LoadAsync(string target, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrialRecord>> LoadAsync(string target, CancellationToken cancellationToken) =>
+        OneSweep(target, await LoadAllAsync(target, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Every record under the folder, of however many sweeps (<see cref="SweepPick"/> picks one).</summary>
+    public async Task<IReadOnlyList<TrialRecord>> LoadAllAsync(string target, CancellationToken cancellationToken)
     {
         if (File.Exists(target) && Path.GetFileName(target) == SqliteStateDatabase.FileName)
-            return OneSweep(target, await DatabaseRecordStore.ReadStateFolderAsync(Path.GetDirectoryName(Path.GetFullPath(target))!, cancellationToken).ConfigureAwait(false));
+            return await DatabaseRecordStore.ReadStateFolderAsync(Path.GetDirectoryName(Path.GetFullPath(target))!, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(target))
         {
             throw new ReportInputException(
                 $"'{target}' is not a folder of trial records (expected a folder of <trial>.json files written by the sweep)");
         }
-        if (await StateFolderRecordsAsync(target, cancellationToken).ConfigureAwait(false) is { } kept) return OneSweep(target, kept);
+        if (await StateFolderRecordsAsync(target, cancellationToken).ConfigureAwait(false) is { } kept) return kept;
 
         var files = Directory.EnumerateFiles(target, "*.json", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
@@ -57,8 +61,7 @@ public sealed class FolderTrialRecordSource : ITrialRecordSource
             foreach (var record in await DatabaseRecordStore.ReadStateFolderAsync(Path.GetDirectoryName(database)!, cancellationToken).ConfigureAwait(false))
                 byFolderAndTrial[(database + "/" + record.SweepId, record.Spec.Id)] = record;
         }
-        var records = byFolderAndTrial.OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
-        return OneSweep(target, records);
+        return byFolderAndTrial.OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
     }
 
     /// <summary>

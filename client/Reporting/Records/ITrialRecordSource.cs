@@ -16,4 +16,8 @@ public interface ITrialRecordSource
     /// <summary>As above, with the verb's --cluster and --cluster-id for sources that read sweeps from a cluster; others ignore them.</summary>
     Task<IReadOnlyList<TrialRecord>> LoadAsync(string target, string? cluster, string? clusterId, CancellationToken cancellationToken) =>
         LoadAsync(target, cancellationToken);
+
+    /// <summary>As above, with --sweep for sources that read folders of several sweeps; others ignore it.</summary>
+    Task<IReadOnlyList<TrialRecord>> LoadAsync(RecordRequest request, CancellationToken cancellationToken) =>
+        LoadAsync(request.Target, request.Cluster, request.ClusterId, cancellationToken);
 }

@@ -47,8 +47,10 @@ public sealed class ProcessRunTests
             teachers: new { n4 = "noise:4" }, combos: new[] { new[] { "n4" } },
             methods: new Dictionary<string, object> { ["stl"] = new { } }, seeds: [0, 1, 2], steps: 4000);
         var state = temp.Sub("state");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);
+        // As from a terminal: a test host started in the background (`cmd &`) inherits SIGINT ignored, and so would the
+        // tool, which then rightly ignores Ctrl-C; env restores the default disposition first.
+        var start = new ProcessStartInfo("env") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", ToolPath(), "run", grid, "--state", state, "--out", temp.Sub("out") }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) =>

@@ -743,6 +743,12 @@ def runs_table(args, runs):
                      f"{duration(run['seconds'])} | {run['exit']} | {trial_count(args.work, run['name'])} |")
     lines += ["", "Exit 0: every trial succeeded; 1: the sweep finished with failed trials (named in its table); "
               "2 or 130: the run stopped.", ""]
+    ran = {run["name"] for run in runs}
+    folder = os.path.join(args.root, "experiments")
+    missing = sorted(f[:-len(".json")] for f in os.listdir(folder) if f.endswith(".json") and f[:-len(".json")] not in ran)
+    if missing and not args.mini:
+        lines += [f"Not run in this reproduction (no claim below uses them): {', '.join(missing)}. "
+                  f"`experiments/run.sh --only {','.join(missing)}` runs them into the same state.", ""]
     return lines
 
 

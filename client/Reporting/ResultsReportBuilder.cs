@@ -123,12 +123,11 @@ public static class ResultsReportBuilder
         cell.LambdaEdge.Name(),
         cell.HoldoutRows);
 
-    private static ComparisonRow ComparisonRowOf(PairedComparison comparison)
-    {
-        var d = comparison.Difference;
-        return new ComparisonRow(comparison.Combo, comparison.Method.NameOf(), comparison.Baseline.NameOf(), RoleName(comparison.Role),
-            d.N, d.Seeds, d.MeanDifference, d.StandardError, d.Low, d.High, d.IntervalDefined, d.Resolved);
-    }
+    private static ComparisonRow ComparisonRowOf(PairedComparison comparison) =>
+        RowOf(comparison.Combo, comparison.Method.NameOf(), comparison.Baseline.NameOf(), RoleName(comparison.Role), comparison.Difference);
+
+    private static ComparisonRow RowOf(string combo, string method, string baseline, string role, PairedDifference d) =>
+        new(combo, method, baseline, role, d.N, d.Seeds, d.MeanDifference, d.StandardError, d.Low, d.High, d.IntervalDefined, d.Resolved);
 
     public static string RoleName(BaselineRole role) => role switch
     {
@@ -147,9 +146,8 @@ public static class ResultsReportBuilder
             ComparisonRow? difference = null;
             if (raw is not null)
             {
-                var d = PairedDifference.Of(cell.RhoWeightedProbeAccuracies, raw.FinalAccuracies);
-                difference = new ComparisonRow(cell.ComboKey, $"{cell.Info.Name} rho-weighted probe", "linear-probe", "raw-features",
-                    d.N, d.Seeds, d.MeanDifference, d.StandardError, d.Low, d.High, d.IntervalDefined, d.Resolved);
+                difference = RowOf(cell.ComboKey, $"{cell.Info.Name} rho-weighted probe", "linear-probe", "raw-features",
+                    PairedDifference.Of(cell.RhoWeightedProbeAccuracies, raw.FinalAccuracies));
             }
             return new RhoWeightedProbeRow(cell.Info.Name, cell.ComboKey, statistics.N, statistics.Mean,
                 statistics.StandardErrorDefined ? statistics.StandardError : null, raw?.Statistics?.Mean, difference);

@@ -159,7 +159,7 @@ public sealed partial class TrialExecutor : ITrialExecutor
 
         var rho = regulariser?.LearnedRho() ?? [];
         var weightedProbe = teachers?.Eval is not null && rho.Length == phiTrain!.Dim
-            ? ProbeRhoWeighted(spec, rows, teachers, rho, numClasses, device, label, progress, token)
+            ? ProbeRhoWeighted(spec, rows, phiTrain, teachers.Eval, rho, numClasses, device, label, progress, token)
             : null;
         return new TrialResult
         {
@@ -189,13 +189,13 @@ public sealed partial class TrialExecutor : ITrialExecutor
     /// Figure 6a: the linear-probe protocol on the teacher features with column j scaled by rho_j. The probe's L2 is
     /// relative to the features' mean squared norm, so the scale of rho as a whole does not matter, only its shape.
     /// </summary>
-    private static RhoWeightedProbe ProbeRhoWeighted(TrialSpec spec, TrialRows rows, TeacherFeatures teachers, float[] rho, int numClasses,
-        Device device, string label, IProgress<TrialProgress>? progress, CancellationToken token)
+    private static RhoWeightedProbe ProbeRhoWeighted(TrialSpec spec, TrialRows rows, FeatureMatrix phiTrain, IReadOnlyList<FeatureMatrix> teachersEval,
+        float[] rho, int numClasses, Device device, string label, IProgress<TrialProgress>? progress, CancellationToken token)
     {
         progress?.Report(new TrialProgress(0, 0, 0, "probe"));
         var outcome = Guard(label, () => LinearProbeTrainer.Run(
-            FeatureMatrix.Concat(teachers.Train).ScaleColumns(rho), rows.Train.Labels,
-            FeatureMatrix.Concat(teachers.Eval!).ScaleColumns(rho), rows.Eval.Labels,
+            phiTrain.ScaleColumns(rho), rows.Train.Labels,
+            FeatureMatrix.Concat(teachersEval).ScaleColumns(rho), rows.Eval.Labels,
             numClasses, spec.HoldoutFraction, spec.SplitSeed, device, cancellationToken: token));
         return new RhoWeightedProbe { Accuracy = outcome.Accuracy, Probe = outcome.Probe };
     }

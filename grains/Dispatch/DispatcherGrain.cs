@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;

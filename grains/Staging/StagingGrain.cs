@@ -2,6 +2,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Staging;
 using AftSweep.Contracts.Storage;
 using AftSweep.Grains.Engine;
+using AftSweep.Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 

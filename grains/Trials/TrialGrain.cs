@@ -1,6 +1,7 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;

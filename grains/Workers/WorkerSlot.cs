@@ -3,6 +3,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
 using AftSweep.Grains.Features;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Metrics;
 using AftSweep.Transfer.Training;

@@ -1,4 +1,6 @@
-namespace AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Cluster;
+
+namespace AftSweep.Grains.Interfaces;
 
 /// <summary>
 /// Every sweep the cluster has been given (one grain, key <see cref="Key"/>), so `aftsweep status` without an id can
@@ -17,10 +19,3 @@ public interface ISweepRegistryGrain : IGrainWithStringKey
     [Alias("List")]
     Task<IReadOnlyList<SweepRegistration>> ListAsync();
 }
-
-/// <summary>One registered sweep: its id, the grid's name and when it was first submitted.</summary>
-[GenerateSerializer, Immutable, Alias("aftsweep.SweepRegistration.v1")]
-public sealed record SweepRegistration(
-    [property: Id(0)] string SweepId,
-    [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset SubmittedAt);

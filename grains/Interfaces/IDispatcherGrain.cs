@@ -1,4 +1,6 @@
-namespace AftSweep.Contracts.Cluster;
+using AftSweep.Contracts.Cluster;
+
+namespace AftSweep.Grains.Interfaces;
 
 /// <summary>
 /// The work queue worker slots lease from (key 0: one per cluster). Its queue and leases live in memory and are

@@ -1,9 +1,11 @@
-namespace AftSweep.Contracts.Cluster;
+
+
+namespace AftSweep.Grains.Interfaces;
 
 /// <summary>
 /// Writes the files `submit` stages (datasets, checkpoints) into the cluster's store, so silos on other machines read
 /// them from there and no client path has to reach a silo. A stateless worker: any silo with a store serves it.
-/// Keys are <see cref="Staging.StagedBlobs"/> keys; content-addressed, so writing one twice writes the same bytes.
+/// Keys are <see cref="Contracts.Staging.StagedBlobs"/> keys; content-addressed, so writing one twice writes the same bytes.
 /// </summary>
 [Alias("aftsweep.IStagingGrain")]
 public interface IStagingGrain : IGrainWithIntegerKey

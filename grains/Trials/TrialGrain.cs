@@ -20,7 +20,7 @@ namespace AftSweep.Grains.Trials;
 /// </summary>
 [PreferLocalPlacement]
 public sealed partial class TrialGrain(
-    [PersistentState("trial", StorageNames.State)] IPersistentState<TrialState> state,
+    [PersistentState(StorageNames.TrialState, StorageNames.State)] IPersistentState<TrialState> state,
     IRecordStore records,
     IOptions<SchedulingOptions> options,
     TimeProvider time,

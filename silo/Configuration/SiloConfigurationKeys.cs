@@ -1,5 +1,5 @@
 using System.Reflection;
-using AftSweep.Grains.Engine;
+using AftSweep.Workers.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;

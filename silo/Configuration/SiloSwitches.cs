@@ -1,4 +1,4 @@
-using AftSweep.Grains.Engine;
+using AftSweep.Workers.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Orleans;
 

@@ -1,5 +1,5 @@
 using AftSweep.Contracts.Grid;
-using AftSweep.Grains.Engine;
+using AftSweep.Workers.Engine;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Data;
 using Xunit;

@@ -3,7 +3,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
-using AftSweep.Grains.Workers;
+using AftSweep.Workers.Slots;
 using AftSweep.Infra.Metrics;
 
 namespace AftSweep.Tests.Observability;

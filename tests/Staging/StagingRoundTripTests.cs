@@ -3,7 +3,7 @@ using AftSweep.Client.Staging;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Staging;
-using AftSweep.Grains.Staging;
+using AftSweep.Workers.Staging;
 using AftSweep.Infra.Orleans;
 using AftSweep.Infra.Storage;
 using AftSweep.Tests.EndToEnd;

@@ -3,7 +3,7 @@ using AftSweep.Client.Reporting.Formats;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Grains.Engine;
+using AftSweep.Workers.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Database;
 using AftSweep.Infra.Database.Sqlite;

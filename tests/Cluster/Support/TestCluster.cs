@@ -1,7 +1,7 @@
 using AftSweep.Client.Cluster;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Sweeps;
-using AftSweep.Grains.Workers;
+using AftSweep.Workers.Slots;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using AftSweep.Client.Cluster;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Grains.Options;
-using AftSweep.Grains.Workers;
+using AftSweep.Workers.Slots;
 using AftSweep.Infra.Orleans;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.DependencyInjection;

@@ -9,7 +9,7 @@ using AftSweep.Infra.Metrics;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.Logging;
 
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>
 /// One slot on one device: lease, run the work on the thread pool (never on the grain scheduler), heartbeat with

@@ -1,7 +1,7 @@
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 
-namespace AftSweep.Grains.Staging;
+namespace AftSweep.Workers.Staging;
 
 /// <summary>Loads datasets whose files were staged: fetched and verified by <see cref="StagedInputs"/>, then read as local files.</summary>
 public sealed class StagedDatasetLoader(IDatasetLoader inner, StagedInputs staged) : IDatasetLoader

@@ -1,7 +1,7 @@
 using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Training;
 
-namespace AftSweep.Grains.Staging;
+namespace AftSweep.Workers.Staging;
 
 /// <summary>
 /// Runs a trial whose checkpoint (downstream.init and its side files) or dataset was staged: the spec the executor sees

@@ -2,7 +2,7 @@ using System.Text.Json;
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 
-namespace AftSweep.Grains.Engine;
+namespace AftSweep.Workers.Engine;
 
 /// <summary>
 /// Keeps the last few loaded datasets so a worker does not re-read, re-decode and re-hash the dataset for every trial

@@ -1,3 +1,4 @@
+using AftSweep.Grains.Features;
 using AftSweep.Grains.Staging;
 using AftSweep.Infra.Storage;
 using AftSweep.Transfer.Data;
@@ -5,11 +6,13 @@ using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Training;
+using AftSweep.Workers.Slots;
+using AftSweep.Workers.Staging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace AftSweep.Grains.Engine;
+namespace AftSweep.Workers.Engine;
 
 public static class AftSweepEngineServiceCollectionExtensions
 {
@@ -41,14 +44,14 @@ public static class AftSweepEngineServiceCollectionExtensions
             var cache = location.Backend == StoreBackend.Local || options.CacheFolder is null
                 ? null
                 : new LocalFeatureCache(options.CacheFolder, (long)(options.CacheSizeGb * (1L << 30)));
-            return new FeatureStore(sp.GetRequiredService<EngineStore>().Blobs, sp.GetRequiredService<ITeacherFactory>(),
+            return new FeatureStore(sp.GetRequiredService<SiloBlobStore>().Blobs, sp.GetRequiredService<ITeacherFactory>(),
                 new FeatureStoreOptions(), cache, sp.GetService<ILogger<FeatureStore>>());
         });
         services.AddSingleton<IFeatureSource>(sp => sp.GetRequiredService<FeatureStore>());
         services.AddSingleton<IArtifactCache>(sp =>
-            new BlobArtifactCache(sp.GetRequiredService<EngineStore>().Blobs, sp.GetService<ILogger<BlobArtifactCache>>()));
+            new BlobArtifactCache(sp.GetRequiredService<SiloBlobStore>().Blobs, sp.GetService<ILogger<BlobArtifactCache>>()));
         // Sweeps ask for their teachers' features first; slots extract them as work items (single flight, any silo).
-        services.AddSingleton<Features.IFeatureExtractionRunner>(sp =>
+        services.AddSingleton<IFeatureExtractionRunner>(sp =>
             new FeatureStoreExtractionRunner(sp.GetRequiredService<FeatureStore>(), sp.GetRequiredService<IDatasetLoader>()));
         services.AddTrialExecutor(o => o.TorchThreads = options.ResolveTorchThreads());
         // A staged checkpoint (downstream.init and its side files) is fetched before the trial opens it.
@@ -59,16 +62,13 @@ public static class AftSweepEngineServiceCollectionExtensions
 
     /// <summary>
     /// The store alone (features, artifacts, staged files) and the staged-file cache: what every silo registers, also a
-    /// silo without worker slots, which still serves <see cref="Staging.StagingGrain"/> for `submit`.
+    /// silo without worker slots, which still serves <see cref="StagingGrain"/> for `submit`.
     /// </summary>
     public static IServiceCollection AddAftSweepStore(this IServiceCollection services, StoreLocation location, EngineOptions options)
     {
-        services.TryAddSingleton(sp => new EngineStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
-        services.TryAddSingleton(sp => new StagedInputs(sp.GetRequiredService<EngineStore>().Blobs,
+        services.TryAddSingleton(sp => new SiloBlobStore(BlobStoreFactory.Create(location, new BlobStoreOptions(), sp.GetService<ILoggerFactory>())));
+        services.TryAddSingleton(sp => new StagedInputs(sp.GetRequiredService<SiloBlobStore>().Blobs,
             options.StagedCache ?? StagedInputs.DefaultCacheFolder(), sp.GetService<ILogger<StagedInputs>>()));
         return services;
     }
-
-    /// <summary>The engine's own blob store (features and artifacts), kept apart from any store the host registers for grain state.</summary>
-    public sealed record EngineStore(Contracts.Storage.IBlobStore Blobs);
 }

@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>
 /// The Polly pipelines of a worker slot's calls to the dispatcher (like the blob store's, infra/Storage):

@@ -1,6 +1,6 @@
 using AftSweep.Contracts.Cluster;
 
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>Sees every commit a slot makes, with the time from lease grant to commit acknowledgement (benchmarks, tests).</summary>
 public interface IWorkerSlotObserver

@@ -1,4 +1,4 @@
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>
 /// Where one item's lease-to-commit time went, as its slot saw it. The parts add up to the whole: from the moment the

@@ -1,4 +1,4 @@
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>
 /// The affinity hint: which feature keys (Contracts.Cluster.FeatureAffinity) this silo's local feature cache holds.

@@ -5,8 +5,9 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Features;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Workers.Slots;
 
-namespace AftSweep.Grains.Engine;
+namespace AftSweep.Workers.Engine;
 
 /// <summary>
 /// Runs a feature-set work item on a worker slot: loads the dataset and has the feature store extract (or find) the

@@ -3,7 +3,7 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Trials;
 using AftSweep.Infra.Metrics;
 
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>
 /// Turns one lease's progress heartbeats into step and sample counts for the slot: each heartbeat adds the steps

@@ -5,7 +5,7 @@ using AftSweep.Contracts.Staging;
 using AftSweep.Contracts.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace AftSweep.Grains.Staging;
+namespace AftSweep.Workers.Staging;
 
 /// <summary>
 /// Turns the staged references `submit` put in a plan (<see cref="StagedPath"/>) back into files this machine can read:

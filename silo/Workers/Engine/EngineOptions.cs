@@ -1,4 +1,4 @@
-namespace AftSweep.Grains.Engine;
+namespace AftSweep.Workers.Engine;
 
 /// <summary>
 /// How a silo's trial engine (executor, dataset loader, feature store, teachers) is set up

@@ -1,6 +1,6 @@
 using AftSweep.Contracts.Trials;
 
-namespace AftSweep.Grains.Workers;
+namespace AftSweep.Workers.Slots;
 
 /// <summary>Keeps only the latest progress report; the slot sends it with the next heartbeat (no synchronisation context involved).</summary>
 public sealed class LatestProgress : IProgress<TrialProgress>

@@ -3,13 +3,13 @@ using AftSweep.Client.Reporting.Formats;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Workers.Engine;
 using AftSweep.Grains.Options;
-using AftSweep.Infra.Database;
 using AftSweep.Infra.Database.Sqlite;
+using AftSweep.Infra.Database;
+using AftSweep.Workers.Engine;
 using Microsoft.Extensions.Logging;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace AftSweep.Client.Commands.Run;
 

@@ -1,15 +1,15 @@
 using AftSweep.Grains.Features;
 using AftSweep.Grains.Staging;
 using AftSweep.Infra.Storage;
+using AftSweep.Transfer.Artifacts;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
-using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Training;
 using AftSweep.Workers.Slots;
 using AftSweep.Workers.Staging;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AftSweep.Workers.Engine;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using AftSweep.Transfer.Torch;
-using AftSweep.Transfer.Training;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace AftSweep.Client.Commands.Bench.Step;
 

@@ -2,11 +2,10 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using AftSweep.Contracts.Storage;
-using AftSweep.Transfer.Regularisers;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
-namespace AftSweep.Transfer.Features;
+namespace AftSweep.Transfer.Artifacts;
 
 /// <summary>
 /// <see cref="IArtifactCache"/> over the blob store (the ft paraphraser weights, trained once per teacher set).
@@ -35,7 +34,7 @@ public sealed class BlobArtifactCache(IBlobStore store, ILogger<BlobArtifactCach
         if (blob is null) return null;
         var problem = Check(blob.Bytes.Span);
         if (problem is null) return blob.Bytes[HeaderSize..].ToArray();
-        FeatureStoreLog.ArtifactCorrupt(_logger, blobKey, store.Description, problem);
+        ArtifactCacheLog.ArtifactCorrupt(_logger, blobKey, store.Description, problem);
         await store.DeleteAsync(blobKey, cancellationToken).ConfigureAwait(false);
         return null;
     }

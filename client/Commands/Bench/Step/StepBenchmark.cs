@@ -1,16 +1,17 @@
-using AftSweep.Transfer.Numerics;
 using System.Diagnostics;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Models;
 using AftSweep.Transfer.Models.Architectures;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Regularisers;
 using AftSweep.Transfer.Torch;
+using AftSweep.Transfer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AftSweep.Transfer.Training;
+namespace AftSweep.Client.Commands.Bench.Step;
 
 /// <summary>What <c>bench step</c> measures: one model, one batch size, several methods.</summary>
 public sealed record StepBenchmarkOptions
@@ -159,7 +160,7 @@ public static class StepBenchmark
             ? new StepTiming(_name, _timedSteps, _seconds, _cpuSeconds, null, null)
             : new StepTiming(_name, 0, 0, 0, null, _error);
 
-        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, Data.LabeledSplit split,
+        public static MethodRun Prepare(StepBenchmarkOptions options, MethodInfo method, InputShape shape, LabeledSplit split,
             TrainingSet data, FeatureMatrix teacher, Device device)
         {
             var student = StudentFactory.Create(options.Downstream, shape, options.NumClasses, device, Seed);
@@ -248,7 +249,7 @@ public static class StepBenchmark
     }
 
     /// <summary>The split as a trial's student reads it (a text student's vocabulary restricted to the split's tokens).</summary>
-    private static InputTensor LoadAsTrialsDo(StepBenchmarkOptions options, InputShape shape, Data.LabeledSplit split, Device device)
+    private static InputTensor LoadAsTrialsDo(StepBenchmarkOptions options, InputShape shape, LabeledSplit split, Device device)
     {
         using var probe = StudentFactory.Create(options.Downstream, shape, options.NumClasses, CPU, Seed);
         return probe.Load([split], device).Single();
@@ -256,7 +257,7 @@ public static class StepBenchmark
 
     /// <summary>Random examples of the kind the architecture reads: vectors, texts of
     /// <see cref="StepBenchmarkOptions.SequenceLength"/> tokens, or square images.</summary>
-    private static Data.LabeledSplit SyntheticSplit(StepBenchmarkOptions options, DownstreamModelInfo architecture, int rows)
+    private static LabeledSplit SyntheticSplit(StepBenchmarkOptions options, DownstreamModelInfo architecture, int rows)
     {
         var random = SplitMix64.For(Seed, "bench-inputs");
         var labels = SyntheticLabelArray(rows, options.NumClasses);
@@ -266,7 +267,7 @@ public static class StepBenchmark
             {
                 var values = new float[rows * options.VectorDim];
                 for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextInt(2001) / 1000.0 - 1);
-                return new Data.LabeledSplit { Labels = labels, Vectors = new Data.VectorBatch { Dim = options.VectorDim, Values = values } };
+                return new LabeledSplit { Labels = labels, Vectors = new VectorBatch { Dim = options.VectorDim, Values = values } };
             }
             case DatasetKind.Text:
             {
@@ -275,14 +276,14 @@ public static class StepBenchmark
                 var texts = new string[rows];
                 for (var r = 0; r < rows; r++)
                     texts[r] = string.Join(' ', Enumerable.Range(0, options.SequenceLength - 2).Select(_ => words[random.NextInt(words.Length)]));
-                return new Data.LabeledSplit { Labels = labels, Texts = texts };
+                return new LabeledSplit { Labels = labels, Texts = texts };
             }
             default:
             {
                 var side = options.ImageSize;
                 var pixels = new byte[rows * side * side * 3];
                 for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)random.NextInt(256);
-                return new Data.LabeledSplit { Labels = labels, Images = new Data.ImageBatch { Height = side, Width = side, Pixels = pixels } };
+                return new LabeledSplit { Labels = labels, Images = new ImageBatch { Height = side, Width = side, Pixels = pixels } };
             }
         }
     }

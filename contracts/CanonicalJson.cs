@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace AftSweep.Contracts.Protocol;
+namespace AftSweep.Contracts;
 
 /// <summary>
 /// The one canonical JSON form that ids are hashed from: camelCase properties, object keys sorted ordinally, nulls

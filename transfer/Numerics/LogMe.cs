@@ -1,4 +1,3 @@
-using AftSweep.Transfer.Features;
 using static TorchSharp.torch;
 
 // The folder is transfer/Math, but a namespace AftSweep.Transfer.Math would shadow System.Math for every type under

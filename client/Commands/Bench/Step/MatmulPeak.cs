@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AftSweep.Transfer.Torch;
 using static TorchSharp.torch;
 
-namespace AftSweep.Transfer.Training;
+namespace AftSweep.Client.Commands.Bench.Step;
 
 /// <summary>FLOP per wall second and per CPU second (the process's, all threads) of a timed piece of work.</summary>
 public sealed record FlopRate(double PerSecond, double PerCpuSecond);

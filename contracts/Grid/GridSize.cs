@@ -1,11 +1,10 @@
-using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 
-namespace AftSweep.Contracts.Protocol;
+namespace AftSweep.Contracts.Grid;
 
 /// <summary>
 /// How many cells and trials a grid expands to (grid.md, "Trials a grid expands to"), by arithmetic alone, so the
-/// validator can enforce the trial cap without building the plan. <see cref="GridPlanner"/> produces exactly these counts.
+/// validator can enforce the trial cap without building the plan. The plan (GridPlanner, Protocol) has exactly these counts.
 /// </summary>
 public sealed record GridSize(IReadOnlyList<MethodSize> Methods)
 {

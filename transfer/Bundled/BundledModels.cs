@@ -1,4 +1,4 @@
-namespace AftSweep.Transfer.Teachers;
+namespace AftSweep.Transfer.Bundled;
 
 /// <summary>
 /// Where the models that ship with the tool live: <c>&lt;app&gt;/models</c>, copied there by the build from the

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace AftSweep.Transfer.Training;
+namespace AftSweep.Client.Commands.Bench.Step;
 
 /// <summary>
 /// Floating-point operations of a model's forward pass, counted from the shapes its Conv2d and Linear layers see on a

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Teachers;
 
-namespace AftSweep.Transfer.Teachers;
+namespace AftSweep.Client.Commands.Bench.Features;
 
 /// <summary>
 /// One teacher's measured extraction speed. <see cref="CpuSeconds"/> is the process's CPU time over the run: on a

@@ -1,7 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace AftSweep.Transfer.Teachers;
+namespace AftSweep.Transfer.Bundled;
 
 /// <summary>
 /// A package DLL whose embedded resources are an ONNX model and its WordPiece vocabulary. The resources are read

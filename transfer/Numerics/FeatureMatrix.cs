@@ -1,4 +1,4 @@
-namespace AftSweep.Transfer.Features;
+namespace AftSweep.Transfer.Numerics;
 
 /// <summary>Float32 features [Rows, Dim], row-major, rows in dataset order.</summary>
 public sealed class FeatureMatrix

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Interfaces;
@@ -6,7 +7,6 @@ using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using System.Runtime.ExceptionServices;
 
 namespace AftSweep.Grains.Dispatch;
 

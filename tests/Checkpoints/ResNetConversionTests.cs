@@ -1,12 +1,12 @@
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Models;
 using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
 using AftSweep.Transfer.Models.ResNet;
-using AftSweep.Transfer.Models;
-using AftSweep.Transfer.Teachers.Images;
 using AftSweep.Transfer.Teachers;
+using AftSweep.Transfer.Teachers.Images;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Teachers.Images;
 using AftSweep.Transfer.Teachers;
+using AftSweep.Transfer.Teachers.Images;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AftSweep.Tests.Teachers;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Numerics;
-using AftSweep.Transfer.Training.LinearProbe;
 using AftSweep.Transfer.Training;
+using AftSweep.Transfer.Training.LinearProbe;
 using static TorchSharp.torch;
 
 namespace AftSweep.Tests.Training;

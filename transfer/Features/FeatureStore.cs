@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using AftSweep.Contracts;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Storage;
-using AftSweep.Contracts;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AftSweep.Transfer.Features;
 

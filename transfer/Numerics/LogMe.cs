@@ -1,7 +1,6 @@
 using static TorchSharp.torch;
 
-// The folder is transfer/Math, but a namespace AftSweep.Transfer.Math would shadow System.Math for every type under
-// AftSweep.Transfer, hence Numerics.
+// Numerics, not Math: a namespace AftSweep.Transfer.Math would shadow System.Math for every type under AftSweep.Transfer.
 namespace AftSweep.Transfer.Numerics;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using AftSweep.Transfer.Data.Npy;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Data.Npy;
 using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Teachers;

@@ -4,12 +4,12 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Options;
-using AftSweep.Infra.Database.Sqlite;
 using AftSweep.Infra.Database;
+using AftSweep.Infra.Database.Sqlite;
 using AftSweep.Workers.Engine;
 using Microsoft.Extensions.Logging;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Run;
 

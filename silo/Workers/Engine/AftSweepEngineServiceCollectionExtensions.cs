@@ -8,8 +8,8 @@ using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Training;
 using AftSweep.Workers.Slots;
 using AftSweep.Workers.Staging;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace AftSweep.Workers.Engine;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using AftSweep.Transfer.Torch;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Bench.Step;
 

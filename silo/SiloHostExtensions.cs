@@ -1,9 +1,10 @@
-using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
 using AftSweep.Silo.Configuration;
+using AftSweep.Workers.Engine;
+using AftSweep.Workers.Slots;
 using Orleans.Runtime;
 
 namespace AftSweep.Silo;
@@ -28,7 +29,7 @@ public static class SiloHostExtensions
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Cluster.Address)}:{httpPort}");
         builder.UseOrleans(silo =>
         {
-            silo.AddAftSweep(settings);
+            silo.AddAftSweep(settings).AddAftSweepWorkerSlots();
             // Orleans' default is five minutes of retries with only connection warnings; give up with a message instead.
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = joinTimeout);
         });

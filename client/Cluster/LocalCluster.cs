@@ -1,6 +1,7 @@
-using AftSweep.Grains.Engine;
 using AftSweep.Grains.Hosting;
 using AftSweep.Infra.Orleans;
+using AftSweep.Workers.Engine;
+using AftSweep.Workers.Slots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -120,12 +121,12 @@ public sealed class LocalCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = $"silo{index}");
-            silo.AddAftSweep(settings);
+            silo.AddAftSweep(settings).AddAftSweepWorkerSlots();
         });
         _options.ConfigureServices?.Invoke(index, builder.Services);
         // Unless the host registered an engine with its own store: a store in the state folder, so `submit` can stage files.
         builder.Services.AddAftSweepStore(Infra.Storage.StoreLocation.Local(Path.Combine(_options.StateFolder, "store")),
-            new Grains.Engine.EngineOptions { StagedCache = Path.Combine(_options.StateFolder, "staged", $"silo{index}") });
+            new EngineOptions { StagedCache = Path.Combine(_options.StateFolder, "staged", $"silo{index}") });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         _silos[index] = host;

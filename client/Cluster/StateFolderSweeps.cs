@@ -2,6 +2,7 @@ using System.Text.Json;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains;
 using AftSweep.Grains.Sweeps;
 using AftSweep.Grains.Trials;
 using AftSweep.Infra.Database.Sqlite;
@@ -31,18 +32,13 @@ public sealed class StateFolderSweeps
             throw new ArgumentException($"--state: '{folder}' is not a state folder: it has no {SqliteStateDatabase.FileName} (the --state of `aftsweep run`, default .aftsweep/state)");
         try
         {
-            return new StateFolderSweeps(await StateFolderSnapshot.ReadAsync(folder, [SweepStateName, PlanStateName, TrialStateName], cancellationToken).ConfigureAwait(false));
+            return new StateFolderSweeps(await StateFolderSnapshot.ReadAsync(folder, [StorageNames.SweepState, StorageNames.SweepPlanState, StorageNames.TrialState], cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException or JsonException)
         {
             throw new ArgumentException($"--state: {e.Message}", e);
         }
     }
-
-    // The grains' state names and ids (SweepGrain, TrialGrain).
-    private const string SweepStateName = "sweep";
-    private const string PlanStateName = "sweepplan";
-    private const string TrialStateName = "trial";
 
     public IReadOnlyList<SweepRegistration> Registered =>
         _snapshot.Sweeps.Select(s => new SweepRegistration(s.SweepId, s.GridName, s.SubmittedAt)).ToList();
@@ -89,8 +85,8 @@ public sealed class StateFolderSweeps
     private (SweepBook Book, SweepPlan Plan, SweepState State, IReadOnlyDictionary<string, ActiveWork> Active) Load(string sweepId)
     {
         var grain = $"sweep/{sweepId}";
-        var state = Read<SweepState>(SweepStateName, grain) ?? new SweepState();
-        var plan = Read<SweepPlanState>(PlanStateName, grain)?.Plan ?? state.Plan
+        var state = Read<SweepState>(StorageNames.SweepState, grain) ?? new SweepState();
+        var plan = Read<SweepPlanState>(StorageNames.SweepPlanState, grain)?.Plan ?? state.Plan
             ?? throw new ArgumentException($"SWEEP: state folder {Folder} has no plan for sweep {sweepId}");
         var records = Records(sweepId);
         var book = SweepBook.FromPersisted(sweepId, plan, state, records);
@@ -99,7 +95,7 @@ public sealed class StateFolderSweeps
         {
             foreach (var id in book.Specs.Keys.Where(id => !book.Records.ContainsKey(id)))
             {
-                if (Read<TrialState>(TrialStateName, $"trial/{id}") is { Status: TrialStatus.Leased or TrialStatus.Running } trial && trial.SweepIds.Contains(sweepId))
+                if (Read<TrialState>(StorageNames.TrialState, $"trial/{id}") is { Status: TrialStatus.Leased or TrialStatus.Running } trial && trial.SweepIds.Contains(sweepId))
                     active[id] = new ActiveWork(id, trial.Status, trial.Worker, trial.TotalAttempts, null);
             }
         }

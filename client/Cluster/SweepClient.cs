@@ -1,6 +1,7 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Infra.Orleans;
 
 namespace AftSweep.Client.Cluster;

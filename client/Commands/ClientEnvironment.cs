@@ -19,6 +19,6 @@ public static class ClientEnvironment
         StoreLocation.EnvironmentVariable,
         FeatureStoreOpener.CacheEnvironmentVariable,
         CliVerbosity.EnvironmentVariable,
-        Transfer.Teachers.BundledModels.DirectoryVariable,
+        Transfer.Bundled.BundledModels.DirectoryVariable,
     ];
 }

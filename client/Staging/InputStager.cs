@@ -4,6 +4,7 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Staging;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Infra.Orleans;
 
 namespace AftSweep.Client.Staging;

@@ -14,6 +14,6 @@ public sealed record LeaseRequest
     [Id(3)] public IReadOnlyList<string> CachedFeatureKeys { get; init; } = [];
     /// <summary>Long poll: how long the dispatcher may hold the call when it has nothing to give.</summary>
     [Id(4)] public int WaitMilliseconds { get; init; }
-    /// <summary>Batch leasing (<see cref="IDispatcherGrain.LeaseBatchAsync"/>): at most this many items at once.</summary>
+    /// <summary>Batch leasing (the dispatcher grain's LeaseBatchAsync): at most this many items at once.</summary>
     [Id(5)] public int MaxItems { get; init; } = 1;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AftSweep.Contracts.Protocol;
 
 namespace AftSweep.Contracts.Grid;
 

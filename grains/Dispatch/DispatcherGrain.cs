@@ -1,11 +1,12 @@
+using System.Runtime.ExceptionServices;
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using System.Runtime.ExceptionServices;
 
 namespace AftSweep.Grains.Dispatch;
 

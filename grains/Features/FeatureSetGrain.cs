@@ -1,6 +1,7 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using AftSweep.Grains.Sweeps;
-using AftSweep.Grains.Workers;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Orleans;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +12,9 @@ namespace AftSweep.Grains.Hosting;
 public static class AftSweepSiloBuilderExtensions
 {
     /// <summary>
-    /// Makes this silo an AftSweep silo: clustering, grain state, record store, grains and worker slots.
-    /// The host registers the <see cref="Transfer.Training.ITrialExecutor"/> the slots run (and, optionally, an
-    /// <see cref="Features.IFeatureExtractionRunner"/> and an <see cref="IFeatureCacheProbe"/>).
+    /// Makes this silo an AftSweep silo: clustering, grain state, record store and grains (coordination only). The
+    /// worker slots that run trials and the engine behind them are the host's to add (AftSweep.Workers:
+    /// AddAftSweepWorkerSlots, AddAftSweepEngine), so grains compile without the science.
     /// </summary>
     public static ISiloBuilder AddAftSweep(this ISiloBuilder builder, AftSweepSiloSettings settings)
     {
@@ -45,9 +44,6 @@ public static class AftSweepSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<AftSweepMetrics>();
         services.TryAddSingleton<IFinalTrialFactory, GridPlannerFinalTrialFactory>();
-        services.TryAddSingleton<IFeatureCacheProbe, NoFeatureCache>();
-        services.AddSingleton<WorkerSlots>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using AftSweep.Contracts.Cluster;
+using AftSweep.Grains.Interfaces;
 
 namespace AftSweep.Grains.Registry;
 

@@ -1,14 +1,14 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Staging;
 using AftSweep.Contracts.Storage;
-using AftSweep.Grains.Engine;
+using AftSweep.Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
 namespace AftSweep.Grains.Staging;
 
 /// <summary>
-/// Writes staged files into this silo's store (the feature store, <see cref="AftSweepEngineServiceCollectionExtensions.EngineStore"/>).
+/// Writes staged files into this silo's store (the feature store, <see cref="SiloBlobStore"/>).
 /// Stateless: the blobs are the state. Only keys under <see cref="StagedBlobs.Prefix"/> are accepted, so a client can
 /// never overwrite features, artifacts or records through it.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class StagingGrain(IServiceProvider services) : Grain, IStagingGra
     }
 
     private IBlobStore Store() =>
-        services.GetService<AftSweepEngineServiceCollectionExtensions.EngineStore>()?.Blobs
+        services.GetService<SiloBlobStore>()?.Blobs
         ?? throw new InvalidOperationException("this silo has no store to stage files into: start it with --store (a folder or azure:...) or AFTSWEEP_STORAGE");
 
     private static string Check(string key)

@@ -4,6 +4,7 @@ using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
 using AftSweep.Grains.Features;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
 using Microsoft.Extensions.Logging;

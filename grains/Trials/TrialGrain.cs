@@ -1,6 +1,7 @@
 using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Metrics;
 using AftSweep.Infra.Records;
@@ -19,7 +20,7 @@ namespace AftSweep.Grains.Trials;
 /// </summary>
 [PreferLocalPlacement]
 public sealed partial class TrialGrain(
-    [PersistentState("trial", StorageNames.State)] IPersistentState<TrialState> state,
+    [PersistentState(StorageNames.TrialState, StorageNames.State)] IPersistentState<TrialState> state,
     IRecordStore records,
     IOptions<SchedulingOptions> options,
     TimeProvider time,

@@ -1,8 +1,8 @@
 using System.Reflection;
-using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Database;
 using AftSweep.Infra.Orleans;
+using AftSweep.Workers.Engine;
 
 namespace AftSweep.Silo.Configuration;
 

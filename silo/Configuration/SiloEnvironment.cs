@@ -12,5 +12,5 @@ public static class SiloEnvironment
     public const string Verbose = "AFTSWEEP_VERBOSE";
 
     public static IReadOnlyList<string> Variables { get; } =
-        [StoreLocation.EnvironmentVariable, ClusterConnectionOptions.PostgresEnvironmentVariable, Verbose, Transfer.Teachers.BundledModels.DirectoryVariable];
+        [StoreLocation.EnvironmentVariable, ClusterConnectionOptions.PostgresEnvironmentVariable, Verbose, Transfer.Bundled.BundledModels.DirectoryVariable];
 }

@@ -1,6 +1,6 @@
-using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Orleans;
+using AftSweep.Workers.Engine;
 
 namespace AftSweep.Silo.Configuration;
 

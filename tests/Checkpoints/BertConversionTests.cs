@@ -1,6 +1,6 @@
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Models.Bert;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
-using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Tests.Checkpoints;
 

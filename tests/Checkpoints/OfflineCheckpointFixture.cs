@@ -1,5 +1,5 @@
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
-using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Tests.Checkpoints;
 

@@ -1,6 +1,6 @@
 using AftSweep.Tests.Data;
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
-using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Teachers.Images;
 
 namespace AftSweep.Tests.Checkpoints;

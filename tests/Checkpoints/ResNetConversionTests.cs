@@ -1,9 +1,10 @@
 using AftSweep.Contracts.Grid;
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models;
-using AftSweep.Transfer.Models.ResNet;
+using AftSweep.Transfer.Models.Architectures;
 using AftSweep.Transfer.Models.Checkpoints.Onnx;
+using AftSweep.Transfer.Models.ResNet;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Teachers.Images;
 using Xunit.Abstractions;

@@ -4,6 +4,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Features;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Grains.Options;
 using AftSweep.Infra.Orleans;
 using AftSweep.Tests.Cluster.Support;

@@ -2,6 +2,7 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
+using AftSweep.Grains.Interfaces;
 using AftSweep.Tests.Cluster.Support;
 
 namespace AftSweep.Tests.Cluster;

@@ -6,12 +6,12 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Grains.Engine;
 using AftSweep.Grains.Options;
-using AftSweep.Grains.Workers;
 using AftSweep.Tests.Cluster.Support;
-using AftSweep.Tests.Infrastructure;
 using AftSweep.Tests.EndToEnd;
+using AftSweep.Tests.Infrastructure;
+using AftSweep.Workers.Engine;
+using AftSweep.Workers.Slots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AftSweep.Tests.Cluster;

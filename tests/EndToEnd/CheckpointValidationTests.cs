@@ -1,9 +1,9 @@
 using System.Text.Json;
 using AftSweep.Client.Commands;
 using AftSweep.Tests.Infrastructure;
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Models.Bert;
 using AftSweep.Transfer.Models.Checkpoints;
-using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Torch;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using AftSweep.Contracts.Grid;
-using AftSweep.Grains.Engine;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Data;
+using AftSweep.Workers.Engine;
 using Xunit;
 
 namespace AftSweep.Tests.Engine;

@@ -2,7 +2,7 @@ using AftSweep.Contracts.Storage;
 using AftSweep.Infra.Storage;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Tests.Storage;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Artifacts;
 
 namespace AftSweep.Tests.Features;
 

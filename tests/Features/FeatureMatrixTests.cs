@@ -1,4 +1,5 @@
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
+
 
 namespace AftSweep.Tests.Features;
 

@@ -4,6 +4,7 @@ using AftSweep.Tests.Infrastructure;
 using AftSweep.Tests.Storage;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Tests.Features;
 

@@ -1,8 +1,7 @@
-using AftSweep.Transfer.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Tests.Features;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Tests.Features;
 

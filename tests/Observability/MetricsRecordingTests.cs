@@ -3,8 +3,8 @@ using AftSweep.Contracts.Cluster;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
-using AftSweep.Grains.Workers;
 using AftSweep.Infra.Metrics;
+using AftSweep.Workers.Slots;
 
 namespace AftSweep.Tests.Observability;
 

@@ -1,4 +1,4 @@
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Regularisers;
 using TorchSharp;
 using static TorchSharp.torch;

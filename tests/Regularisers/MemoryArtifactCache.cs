@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AftSweep.Transfer.Regularisers;
+using AftSweep.Transfer.Artifacts;
 
 namespace AftSweep.Tests.Regularisers;
 

@@ -1,5 +1,5 @@
 using AftSweep.Contracts.Methods;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Regularisers;
 using TorchSharp;
 using static TorchSharp.torch;

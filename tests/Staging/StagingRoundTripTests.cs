@@ -3,11 +3,11 @@ using AftSweep.Client.Staging;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Staging;
-using AftSweep.Grains.Staging;
 using AftSweep.Infra.Orleans;
 using AftSweep.Infra.Storage;
 using AftSweep.Tests.EndToEnd;
 using AftSweep.Tests.Infrastructure;
+using AftSweep.Workers.Staging;
 
 namespace AftSweep.Tests.Staging;
 

@@ -1,4 +1,5 @@
 using AftSweep.Tests.Data;
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Teachers;
 

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Teachers;
 using AftSweep.Transfer.Teachers.Images;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AftSweep.Tests.Infrastructure;
-using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Training;
 using AftSweep.Transfer.Training.LinearProbe;

@@ -1,4 +1,5 @@
-using AftSweep.Transfer.Training;
+using AftSweep.Client.Commands.Bench.Step;
+
 
 namespace AftSweep.Tests.Training;
 

@@ -3,6 +3,7 @@ using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Trials;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Training;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using AftSweep.Contracts;
-using AftSweep.Transfer.Teachers;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Features;
 

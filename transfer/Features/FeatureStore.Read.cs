@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Features;
 

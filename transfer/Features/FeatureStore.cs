@@ -4,6 +4,7 @@ using AftSweep.Contracts;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Storage;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

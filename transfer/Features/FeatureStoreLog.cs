@@ -21,7 +21,4 @@ internal static partial class FeatureStoreLog
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Information, Message = "Reusing shard {Blob} from an interrupted extraction")]
     public static partial void ShardResumed(ILogger logger, string blob);
-
-    [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Artifact {Blob} in {Store} {Problem}; discarding it")]
-    public static partial void ArtifactCorrupt(ILogger logger, string blob, string store, string problem);
 }

@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Features;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Features;
 

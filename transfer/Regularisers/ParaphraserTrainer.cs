@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Artifacts;
+using AftSweep.Transfer.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using AftSweep.Contracts.Methods;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Artifacts;
+using AftSweep.Transfer.Numerics;
 using static TorchSharp.torch;
 
 namespace AftSweep.Transfer.Regularisers;
@@ -25,11 +26,4 @@ public sealed class RegulariserSetup
     public Func<FeatureMatrix>? InitialStudentFeatures { get; init; }
     /// <summary>ft: where the paraphraser trained once per teacher set is cached (null = no cache).</summary>
     public IArtifactCache? Artifacts { get; init; }
-}
-
-/// <summary>Bytes cached by content key (ft paraphraser weights). Implemented over the feature store.</summary>
-public interface IArtifactCache
-{
-    byte[]? TryGet(string key);
-    void Put(string key, byte[] bytes);
 }

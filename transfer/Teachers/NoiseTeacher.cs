@@ -1,6 +1,5 @@
-using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Teachers;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers.Images;
 using AftSweep.Transfer.Teachers.Onnx;
 using AftSweep.Transfer.Text;

@@ -1,6 +1,6 @@
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Data.Npy;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Teachers;
 

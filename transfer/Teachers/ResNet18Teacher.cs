@@ -1,5 +1,6 @@
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers.Images;
 
 namespace AftSweep.Transfer.Teachers;

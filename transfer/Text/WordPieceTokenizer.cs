@@ -1,5 +1,5 @@
+using AftSweep.Transfer.Bundled;
 using Microsoft.ML.Tokenizers;
-using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Transfer.Text;
 

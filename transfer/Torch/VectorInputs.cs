@@ -1,4 +1,5 @@
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
+
 using static TorchSharp.torch;
 
 namespace AftSweep.Transfer.Torch;

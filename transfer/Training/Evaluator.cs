@@ -1,5 +1,5 @@
-using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Models;
+using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Torch;
 using TorchSharp;
 using static TorchSharp.torch;

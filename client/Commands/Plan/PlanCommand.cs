@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using AftSweep.Contracts.Protocol;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Plan;

@@ -6,7 +6,6 @@ using AftSweep.Client.Commands.ClusterAccess;
 using AftSweep.Client.Commands.Status;
 using AftSweep.Client.Commands.Trials;
 using AftSweep.Contracts.Cluster;
-using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using AftSweep.Contracts.Protocol;
+using AftSweep.Contracts.Grid;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Validate;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AftSweep.Contracts.Protocol;
 
 namespace AftSweep.Contracts.Grid.Parsing;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AftSweep.Contracts.Methods;
-using AftSweep.Contracts.Protocol;
 
 namespace AftSweep.Contracts.Grid.Parsing;
 

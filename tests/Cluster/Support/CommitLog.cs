@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using AftSweep.Contracts.Cluster;
-using AftSweep.Grains.Workers;
+using AftSweep.Workers.Slots;
 
 namespace AftSweep.Tests.Cluster.Support;
 

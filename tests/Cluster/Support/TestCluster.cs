@@ -1,8 +1,8 @@
 using AftSweep.Client.Cluster;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Sweeps;
-using AftSweep.Grains.Workers;
 using AftSweep.Transfer.Training;
+using AftSweep.Workers.Slots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AftSweep.Tests.Cluster.Support;

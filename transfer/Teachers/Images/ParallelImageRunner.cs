@@ -1,5 +1,5 @@
 using AftSweep.Transfer.Data;
-using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Numerics;
 
 namespace AftSweep.Transfer.Teachers.Images;
 

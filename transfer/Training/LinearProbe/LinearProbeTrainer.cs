@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AftSweep.Contracts.Trials;
-using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Numerics;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Numerics;
 using static TorchSharp.torch;
 

@@ -6,7 +6,6 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Infra.Storage;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
-using AftSweep.Transfer.Teachers;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Bench.Features;

@@ -1,5 +1,5 @@
 using AftSweep.Contracts.Cluster;
-using AftSweep.Grains.Workers;
+using AftSweep.Workers.Slots;
 
 namespace AftSweep.Client.Commands.Bench.Scheduler;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using AftSweep.Transfer.Torch;
-using AftSweep.Transfer.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

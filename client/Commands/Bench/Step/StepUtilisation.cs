@@ -1,4 +1,3 @@
-using AftSweep.Transfer.Training;
 
 namespace AftSweep.Client.Commands.Bench.Step;
 

@@ -1,3 +1,4 @@
+using AftSweep.Transfer.Bundled;
 using AftSweep.Transfer.Teachers;
 
 namespace AftSweep.Transfer.Models.Checkpoints.Onnx;

@@ -1,7 +1,7 @@
 namespace AftSweep.Contracts.Cluster;
 
 /// <summary>
-/// One teacher's features of one dataset (key: <see cref="FeatureSetRequest.Key"/>). Extraction is single flight:
+/// One teacher's features of one split of one dataset (key: <see cref="Features.FeatureSetId.Key"/>). Extraction is single flight:
 /// the first Ensure queues every missing shard as a work item; later Ensures (from any sweep, any silo) join it.
 /// Shards run on worker slots like trials, with leases and fencing tokens owned here.
 /// </summary>
@@ -40,7 +40,7 @@ public interface IFeatureSetGrain : IGrainWithStringKey
 [GenerateSerializer, Immutable, Alias("aftsweep.FeatureSetRequest.v1")]
 public sealed record FeatureSetRequest
 {
-    /// <summary>Content hash of teacher spec + dataset content + extractor version.</summary>
+    /// <summary>The set's <see cref="Features.FeatureSetId.Key"/> (teacher, dataset fingerprint, split, extractor version).</summary>
     [Id(0)] public required string Key { get; init; }
     [Id(1)] public required IReadOnlyList<FeatureShardSpec> Shards { get; init; }
 }

@@ -24,4 +24,7 @@ internal static partial class FeatureStoreLog
 
     [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Artifact {Blob} in {Store} {Problem}; discarding it")]
     public static partial void ArtifactCorrupt(ILogger logger, string blob, string store, string problem);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Information, Message = "Feature set {Key} found under its legacy key {LegacyKey}: re-keyed (a new manifest naming the same {Shards} shards), nothing re-extracted")]
+    public static partial void Rekeyed(ILogger logger, string key, string legacyKey, int shards);
 }

@@ -68,7 +68,7 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
         var blobs = BlobStoreFactory.Create(location, new BlobStoreOptions());
         var dataset = SyntheticDataset(settings.Rows);
         var teachers = new SyntheticTeacherFactory();
-        var spec = $"bench:{settings.Dim}";
+        var spec = $"noise:{settings.Dim}";
         var report = new Dictionary<string, object> { ["store"] = blobs.Description, ["rows"] = settings.Rows, ["dim"] = settings.Dim };
         var log = settings.Json ? TextWriter.Null : Services.Out;
         await log.WriteLineAsync($"store: {blobs.Description}; synthetic set {settings.Rows} x {settings.Dim} float32; {LoadAverage()}");

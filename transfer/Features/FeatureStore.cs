@@ -30,6 +30,8 @@ public sealed partial class FeatureStore : IFeatureSource, IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, TeacherEntry> _teachers = new(StringComparer.Ordinal);
     private readonly SingleFlight<string, FeatureMatrix> _flights = new();
+    /// <summary>Complete sets read or written since this store started: key -> their shard blobs (for <see cref="LocallyCachedSetKeys"/>).</summary>
+    private readonly ConcurrentDictionary<string, string[]> _completeSets = new(StringComparer.Ordinal);
 
     public FeatureStore(IBlobStore store, ITeacherFactory teachers, FeatureStoreOptions? options = null, LocalFeatureCache? cache = null,
         ILogger<FeatureStore>? logger = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
@@ -74,6 +76,21 @@ public sealed partial class FeatureStore : IFeatureSource, IDisposable
 
     private static FeatureSetId IdFor(TeacherEntry entry, string? fingerprint, LoadedDataset dataset, SplitName split) =>
         FeatureSetId.For(entry.Spec, fingerprint ?? entry.Fingerprint.Value, dataset.Fingerprint, FeatureSetKey.SplitText(split));
+
+    /// <summary>
+    /// The keys of the complete sets this store has read or written since it started whose every shard is in the local
+    /// cache now (evicted shards drop their set out); empty without a local cache. The placement hint worker slots report.
+    /// </summary>
+    public IReadOnlyList<string> LocallyCachedSetKeys()
+    {
+        if (_cache is null) return [];
+        var keys = new List<string>();
+        foreach (var (key, blobs) in _completeSets)
+            if (blobs.All(_cache.Contains)) keys.Add(key);
+        return keys;
+    }
+
+    private void RememberComplete(string key, IEnumerable<ManifestShard> shards) => _completeSets[key] = shards.Select(s => s.Blob).ToArray();
 
     /// <summary>The manifest stored for <paramref name="setKey"/> (any status), or null when there is none.</summary>
     public Task<FeatureManifest?> TryGetManifestAsync(string setKey, CancellationToken cancellationToken = default) =>

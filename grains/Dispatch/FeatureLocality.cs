@@ -1,0 +1,46 @@
+using AftSweep.Contracts.Cluster;
+
+namespace AftSweep.Grains.Dispatch;
+
+/// <summary>
+/// What each silo's local feature cache held when one of its slots last asked for work (<see cref="LeaseRequest.CachedFeatureKeys"/>,
+/// feature-set keys). The queue uses it to keep a trial, for a bounded time, for a silo that already has its features.
+/// Not thread-safe: the dispatcher grain owns it.
+/// </summary>
+public sealed class FeatureLocality
+{
+    private readonly Dictionary<string, HashSet<string>> _bySilo = new(StringComparer.Ordinal);
+
+    /// <summary>Records the cache the request reports for its silo and returns that set (empty when it reports none).</summary>
+    public IReadOnlySet<string> Report(LeaseRequest request)
+    {
+        var silo = SiloOf(request.Worker);
+        if (request.CachedFeatureKeys.Count == 0)
+        {
+            _bySilo.Remove(silo);
+            return EmptySet;
+        }
+        if (!_bySilo.TryGetValue(silo, out var keys) || !keys.SetEquals(request.CachedFeatureKeys))
+            _bySilo[silo] = keys = new HashSet<string>(request.CachedFeatureKeys, StringComparer.Ordinal);
+        return keys;
+    }
+
+    /// <summary>True when the item has feature keys and every one is in <paramref name="cached"/>.</summary>
+    public static bool IsLocal(WorkItem item, IReadOnlySet<string> cached) =>
+        item.FeatureKeys.Count > 0 && cached.Count > 0 && item.FeatureKeys.All(cached.Contains);
+
+    /// <summary>The silos other than <paramref name="exceptSilo"/> whose cache holds every feature key of the item.</summary>
+    public IEnumerable<string> SilosHolding(WorkItem item, string? exceptSilo = null) =>
+        item.FeatureKeys.Count == 0
+            ? []
+            : _bySilo.Where(s => s.Key != exceptSilo && IsLocal(item, s.Value)).Select(s => s.Key);
+
+    /// <summary>"silo/device#slot" -> "silo" (a device name has no '/').</summary>
+    public static string SiloOf(string worker)
+    {
+        var slash = worker.LastIndexOf('/');
+        return slash < 0 ? worker : worker[..slash];
+    }
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+}

@@ -34,7 +34,7 @@ public sealed record WorkItem
         Key = spec.Id,
         SweepIds = sweepIds.Distinct(StringComparer.Ordinal).ToList(),
         Trial = spec,
-        FeatureKeys = FeatureSetId.ForTrial(spec).Select(id => id.Key).ToList(),
+        FeatureKeys = FeatureSetId.PlacementKeys(spec),
     };
 
     public static WorkItem ForShard(FeatureShardSpec shard) => new()

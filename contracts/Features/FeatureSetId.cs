@@ -81,6 +81,25 @@ public sealed record FeatureSetId
             .ToList();
     }
 
+    /// <summary>
+    /// The keys of the sets a trial reads, as a placement hint: never reads a file, never throws. Empty when some
+    /// teacher cannot be keyed without its files (a file teacher with no fingerprint, as in state written before
+    /// teachers had one) or the trial has no dataset fingerprint: such a trial has no preference.
+    /// </summary>
+    public static IReadOnlyList<string> PlacementKeys(TrialSpec trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (string.IsNullOrEmpty(trial.DatasetFingerprint)) return [];
+        var keys = new List<string>();
+        foreach (var teacher in trial.Combo.DistinctBy(t => t.Spec, StringComparer.Ordinal))
+        {
+            if (!TeacherSpec.TryParse(teacher.Spec, Path.GetPathRoot(Environment.CurrentDirectory)!, out var spec, out _)) return [];
+            if (spec.ContentFiles.Count > 0 && string.IsNullOrEmpty(teacher.Fingerprint)) return [];
+            keys.AddRange(Splits.Select(split => For(spec, teacher.Fingerprint, trial.DatasetFingerprint, split).Key));
+        }
+        return keys;
+    }
+
     public override string ToString() => $"{Key[..12]} ({Teacher}, {Split}, dataset {DatasetFingerprint[..Math.Min(12, DatasetFingerprint.Length)]}, {Extractor})";
 
     /// <summary>A <see cref="TeacherRef.Spec"/> is canonical (absolute paths), so the base directory is never used.</summary>

@@ -61,6 +61,20 @@ public sealed class FeatureSetIdTests : IDisposable
     }
 
     [Fact]
+    public void PlacementKeys_FileTeacherWithoutFingerprint_AreNone_WithoutTouchingTheDisk()
+    {
+        var plan = TestPlans.Build("placement-keys", new TestCell(MethodId.Aft, [0.1], [0], [0], Combo: "t1"));
+        var trial = plan.Cells[0].SelectionTrials[0];
+        var missing = new TeacherRef("f", "features:/nowhere/at/all");
+
+        Assert.Empty(FeatureSetId.PlacementKeys(trial with { Combo = [missing] }));
+        Assert.Empty(FeatureSetId.PlacementKeys(trial with { DatasetFingerprint = "" }));
+        var fingerprinted = trial with { Combo = [missing with { Fingerprint = new string('f', 64) }] };
+        Assert.Equal(FeatureSetId.ForTrial(fingerprinted).Select(id => id.Key), FeatureSetId.PlacementKeys(fingerprinted));
+        Assert.Equal(2, FeatureSetId.PlacementKeys(fingerprinted).Count);
+    }
+
+    [Fact]
     public async Task SweepGrainKey_StoreKey_AndPlacementKey_AreTheSame()
     {
         var plan = TestPlans.Build("one-identity", new TestCell(MethodId.Aft, [0.1], [0], [0], Combo: "t1+t22"));

@@ -27,7 +27,8 @@ public sealed partial class DispatcherGrain(
     /// <summary>The most items one batch lease hands out.</summary>
     public const int MaxBatch = 32;
 
-    private readonly WorkQueue _queue = new(new FeatureLocality(), options.Value.LocalityWait, time);
+    // A silo whose slots neither lease nor heartbeat for two lease durations is gone: its cache report no longer holds work back.
+    private readonly WorkQueue _queue = new(new FeatureLocality(time, options.Value.LeaseDuration * 2), options.Value.LocalityWait, time);
     private readonly Dictionary<string, LeaseEntry> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, LeaseEntry> _byId = [];
     private readonly Dictionary<string, (WorkItem Item, List<string> Merged)> _leasing = new(StringComparer.Ordinal);
@@ -162,6 +163,7 @@ public sealed partial class DispatcherGrain(
 
     public async Task<HeartbeatReply> HeartbeatAsync(Heartbeat heartbeat)
     {
+        _queue.Locality.Seen(heartbeat.Worker);
         if (_byId.TryGetValue(heartbeat.LeaseId, out var entry))
         {
             if (entry.Token != heartbeat.FencingToken) return HeartbeatReply.Lost;

@@ -120,6 +120,25 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Queue_HolderSilentPastTheHorizon_KeepsNothing_UntilItIsSeenAgain()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var locality = new FeatureLocality(time, TimeSpan.FromSeconds(60));
+        var queue = new WorkQueue(locality, TimeSpan.FromSeconds(5), time);
+        queue.Take(Slot("s1", "a"));
+        time.Now = DateTimeOffset.UnixEpoch.AddSeconds(50);
+        locality.Seen("s1/cpu#0"); // a heartbeat: s1 is busy, not gone
+        time.Now = DateTimeOffset.UnixEpoch.AddSeconds(100);
+        queue.Add(Trial("t1", "a"));
+        Assert.Null(queue.Take(Slot("s2")));
+
+        time.Now = DateTimeOffset.UnixEpoch.AddSeconds(111); // neither lease nor heartbeat from s1 for 61 s
+        queue.Add(Trial("t2", "a"));
+        Assert.Equal("t1", queue.Take(Slot("s2"))!.Key);
+        Assert.Equal("t2", queue.Take(Slot("s2"))!.Key);
+    }
+
+    [Fact]
     public async Task Cluster_BothSilosFree_EachTrialLandsOnTheSiloWhoseCacheHoldsItsFeatureSets()
     {
         using var temp = new TempFolder();

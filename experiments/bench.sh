@@ -56,9 +56,9 @@ bench() {
 wants() { [[ " $kinds " == *" $1 "* ]]; }
 
 if [ "$quick" = 1 ]; then
-  step_steps=2; text_steps=1; rows=4096; repeat=1; teacher_rows=16; teacher_repeat=1; trials=(100); silos=(1 2); fsync_trials=100
+  step_steps=2; text_steps=1; rows=4096; repeat=1; teacher_rows=16; teacher_repeat=1; trials=(100); silos=(1 2); fsync_trials=100; locality_trials=40
 else
-  step_steps=20; text_steps=10; rows=65536; repeat=5; teacher_rows=256; teacher_repeat=3; trials=(2000 8000); silos=(1 2 4); fsync_trials=8000
+  step_steps=20; text_steps=10; rows=65536; repeat=5; teacher_rows=256; teacher_repeat=3; trials=(2000 8000); silos=(1 2 4); fsync_trials=8000; locality_trials=1000
 fi
 
 if wants step; then
@@ -100,6 +100,8 @@ if wants scheduler; then
   done
   # Power-loss durability: SQLite fsyncs every commit batch (PostgreSQL's default already flushes every commit).
   bench scheduler "scheduler-sqlite-fsync-2-$fsync_trials" --trials "$fsync_trials" --silos 2 --state sqlite --fsync
+  # Placement by feature locality: 16 sets of 2 MB, each silo's cache 60% of them; FIFO, then by locality.
+  bench scheduler "scheduler-locality-2-$locality_trials" --locality --trials "$locality_trials" --silos 2
 fi
 
 keep=()

@@ -195,10 +195,13 @@ def scheduler_section(runs):
              "| state | silos | trials | trials/s | p50 ms | p99 ms | writes/commit | cpu ms/trial | all committed | load at start |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     targets = {}
+    locality = [r for r in runs if r["data"] is not None and ("Fifo" in r["data"] or "fifo" in r["data"])]
     for run in runs:
         d = run["data"]
         if d is None:
             lines.append(f"| {run['command']} | exit {run['exit']} | | | | | | | | {run['load']} |")
+            continue
+        if run in locality:
             continue
         get = lambda *keys: next((d[k] for k in keys if k in d), None)  # noqa: E731
         silos, trials, rate = get("Silos", "silos"), get("Trials", "trials"), get("TrialsPerSecond", "trialsPerSecond")
@@ -215,6 +218,32 @@ def scheduler_section(runs):
         ok = rate is not None and rate >= 1000 and p50 is not None and p50 < 5
         lines += [f"Target with 2 silos on {state} ({trials} trials): {fmt(rate, 0)} trials/s, p50 {fmt(p50, 2)} ms: "
                   f"{'met' if ok else 'not met'}.", ""]
+    return lines + locality_lines(locality)
+
+
+def locality_lines(runs):
+    """`bench scheduler --locality`: shard cache-hit rate with FIFO placement and with placement by locality."""
+    if not runs:
+        return []
+    lines = ["### Placement by feature locality (`bench scheduler --locality`)", "",
+             "2 silos, each reading feature sets through its own local cache from a shared store; all sets together are "
+             "larger than one silo's cache. Trial i reads both sets of teacher i mod K (the queue interleaves teachers). "
+             "The same sweep on fresh caches with FIFO placement (slots report no cache) and by locality (slots report "
+             "the sets their silo's cache holds; a trial is kept for such a silo up to the locality wait).", ""]
+    for run in runs:
+        d = run["data"]
+        get = lambda obj, *keys: next((obj[k] for k in keys if k in obj), None)  # noqa: E731
+        lines += [f"`{run['command']}`: {get(d, 'Trials', 'trials')} trials, {get(d, 'FeatureSets', 'featureSets')} sets, "
+                  f"{fmt(get(d, 'FeatureMb', 'featureMb'), 1)} MB in all, cache {fmt(get(d, 'CacheMbPerSilo', 'cacheMbPerSilo'), 1)} MB "
+                  f"per silo, locality wait {fmt(get(d, 'LocalityWaitSeconds', 'localityWaitSeconds'), 3)} s; load at start {run['load']}.", "",
+                  "| placement | cache-hit rate | shard reads | MB from the blob store | trials/s | trials per silo | completed |",
+                  "|---|---:|---:|---:|---:|---|---|"]
+        for mode in (get(d, "Fifo", "fifo"), get(d, "Locality", "locality")):
+            hits, misses = get(mode, "CacheHits", "cacheHits"), get(mode, "CacheMisses", "cacheMisses")
+            lines.append(f"| {get(mode, 'Mode', 'mode')} | {fmt(100 * get(mode, 'HitRate', 'hitRate'), 1)} % | {hits + misses} | "
+                         f"{fmt(get(mode, 'BlobMbRead', 'blobMbRead'), 1)} | {fmt(get(mode, 'TrialsPerSecond', 'trialsPerSecond'), 1)} | "
+                         f"{'/'.join(str(n) for n in get(mode, 'TrialsPerSilo', 'trialsPerSilo'))} | {get(mode, 'Completed', 'completed')} |")
+        lines.append("")
     return lines
 
 

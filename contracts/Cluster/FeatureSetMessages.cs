@@ -4,7 +4,7 @@ namespace AftSweep.Contracts.Cluster;
 [GenerateSerializer, Immutable, Alias("aftsweep.FeatureSetRequest.v1")]
 public sealed record FeatureSetRequest
 {
-    /// <summary>Content hash of teacher spec + dataset content + extractor version.</summary>
+    /// <summary>The set's <see cref="Features.FeatureSetId.Key"/> (teacher, dataset fingerprint, split, extractor version).</summary>
     [Id(0)] public required string Key { get; init; }
     [Id(1)] public required IReadOnlyList<FeatureShardSpec> Shards { get; init; }
 }

@@ -10,7 +10,7 @@ public sealed record LeaseRequest
     [Id(1)] public required string Device { get; init; }
     /// <summary>Kinds of work this slot can run.</summary>
     [Id(2)] public IReadOnlyList<WorkKind> Kinds { get; init; } = [WorkKind.Trial];
-    /// <summary>Feature keys in this silo's local cache (the affinity hint).</summary>
+    /// <summary>Feature-set keys (<see cref="Features.FeatureSetId.Key"/>) whose every shard is in this silo's local cache (the affinity hint).</summary>
     [Id(3)] public IReadOnlyList<string> CachedFeatureKeys { get; init; } = [];
     /// <summary>Long poll: how long the dispatcher may hold the call when it has nothing to give.</summary>
     [Id(4)] public int WaitMilliseconds { get; init; }

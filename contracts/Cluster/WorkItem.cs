@@ -1,3 +1,4 @@
+using AftSweep.Contracts.Features;
 using AftSweep.Contracts.Trials;
 
 namespace AftSweep.Contracts.Cluster;
@@ -20,7 +21,8 @@ public sealed record WorkItem
     [Id(2)] public IReadOnlyList<string> SweepIds { get; init; } = [];
     [Id(3)] public TrialSpec? Trial { get; init; }
     [Id(4)] public FeatureShardSpec? Shard { get; init; }
-    /// <summary>Affinity hint: feature keys whose local presence makes a silo the better place (see <see cref="FeatureAffinity"/>).</summary>
+    /// <summary>Affinity hint: the <see cref="FeatureSetId.Key"/>s of the feature sets the trial reads; a silo whose local
+    /// cache holds them all is the better place to run it.</summary>
     [Id(5)] public IReadOnlyList<string> FeatureKeys { get; init; } = [];
 
     /// <summary>"auto", "cpu", "cuda" or "cuda:N": which slots may run it.</summary>
@@ -32,7 +34,7 @@ public sealed record WorkItem
         Key = spec.Id,
         SweepIds = sweepIds.Distinct(StringComparer.Ordinal).ToList(),
         Trial = spec,
-        FeatureKeys = FeatureAffinity.KeysFor(spec),
+        FeatureKeys = FeatureSetId.PlacementKeys(spec),
     };
 
     public static WorkItem ForShard(FeatureShardSpec shard) => new()

@@ -14,6 +14,12 @@ public static class TeacherFingerprint
     {
         if (!TeacherSpec.TryParse(spec, Path.GetPathRoot(Environment.CurrentDirectory)!, out var parsed, out var error))
             throw new ArgumentException($"not a teacher spec: {error}", nameof(spec));
+        return Compute(parsed);
+    }
+
+    public static string? Compute(TeacherSpec parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
         if (parsed.ContentFiles.Count == 0) return null;
         using var hash = new FileHashing(Domain);
         hash.AppendText(parsed.PortableForm + "\n");

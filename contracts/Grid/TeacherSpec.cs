@@ -9,8 +9,10 @@ public enum TeacherInput { Image = 1, Text = 2 }
 
 /// <summary>
 /// A teacher spec string of grid.json, parsed: <c>onnx:resnet18-imagenet|minilm|arctic-xs</c>,
-/// <c>onnx-file:PATH?input=image|text&amp;output=NAME</c>, <c>features:DIR</c> or <c>noise:D</c>.
-/// <see cref="ToString"/> gives the canonical string (absolute path) that <see cref="TeacherRef.Spec"/> holds.
+/// <c>onnx-file:PATH?input=image|text&amp;output=NAME[&amp;maxLength=N]</c>, <c>features:DIR</c> or
+/// <c>noise:D[?seed=S]</c>. The one grammar for teacher specs: the grid reader, trial ids, feature-set ids and the
+/// teacher factory all take this parse. <see cref="ToString"/> gives the canonical string (absolute path, default
+/// seed left out) that <see cref="TeacherRef.Spec"/> holds; parsing it again gives an equal spec.
 /// </summary>
 public sealed record TeacherSpec
 {
@@ -33,8 +35,12 @@ public sealed record TeacherSpec
     public TeacherInput? Input { get; init; }
     /// <summary>onnx-file: the output tensor to take features from.</summary>
     public string? Output { get; init; }
+    /// <summary>onnx-file with text input: the longest token sequence fed to the model (null: the teacher's default).</summary>
+    public int? MaxLength { get; init; }
     /// <summary>noise: the feature width.</summary>
     public int? Dim { get; init; }
+    /// <summary>noise: the generator's seed (0 unless <c>?seed=S</c> says otherwise).</summary>
+    public long Seed { get; init; }
 
     /// <summary>The dataset kind this teacher can read, or null for any (features, noise).</summary>
     public DatasetKind? RequiredKind => Kind switch
@@ -55,18 +61,26 @@ public sealed record TeacherSpec
     public override string ToString() => Kind switch
     {
         TeacherKind.Onnx => $"onnx:{Model}",
-        TeacherKind.OnnxFile => $"onnx-file:{Path}?input={(Input == TeacherInput.Image ? "image" : "text")}&output={Output}",
+        TeacherKind.OnnxFile => $"onnx-file:{Path}{OnnxFileQuery}",
         TeacherKind.Features => $"features:{Path}",
-        _ => $"noise:{Dim!.Value.ToString(CultureInfo.InvariantCulture)}",
+        _ => Seed == 0 ? $"noise:{Invariant(Dim!.Value)}" : $"noise:{Invariant(Dim!.Value)}?seed={Invariant(Seed)}",
     };
 
-    /// <summary>The spec without its path (what a trial id hashes, next to the files' fingerprint).</summary>
+    /// <summary>The spec without its path (what a trial id and a feature-set id hash, next to the files' fingerprint).</summary>
     public string PortableForm => Kind switch
     {
-        TeacherKind.OnnxFile => $"onnx-file:?input={(Input == TeacherInput.Image ? "image" : "text")}&output={Output}",
+        TeacherKind.OnnxFile => $"onnx-file:{OnnxFileQuery}",
         TeacherKind.Features => "features:",
         _ => ToString(),
     };
+
+    private string OnnxFileQuery =>
+        $"?input={(Input == TeacherInput.Image ? "image" : "text")}&output={EscapeQueryValue(Output!)}"
+        + (MaxLength is { } max ? $"&maxLength={Invariant(max)}" : "");
+
+    /// <summary>Parses a spec, or throws <see cref="FormatException"/> with the parser's message.</summary>
+    public static TeacherSpec Parse(string spec, string baseDirectory) =>
+        TryParse(spec, baseDirectory, out var result, out var error) ? result : throw new FormatException(error);
 
     /// <summary>Parses a spec; relative paths resolve against <paramref name="baseDirectory"/>. Does not touch the disk.</summary>
     public static bool TryParse(string spec, string baseDirectory, [NotNullWhen(true)] out TeacherSpec? result, [NotNullWhen(false)] out string? error)
@@ -96,17 +110,37 @@ public sealed record TeacherSpec
                 result = new TeacherSpec { Kind = TeacherKind.Features, Path = Resolve(baseDirectory, rest) };
                 break;
             case "noise":
-                if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var dim) || dim <= 0 || dim > MaxNoiseDim)
-                {
-                    error = $"noise teacher must be noise:D with D an integer from 1 to {MaxNoiseDim} (got '{spec}')";
-                    return false;
-                }
-                result = new TeacherSpec { Kind = TeacherKind.Noise, Dim = dim };
-                break;
+                return TryParseNoise(spec, rest, out result, out error);
             default:
                 error = $"unknown teacher spec '{spec}' (expected onnx:MODEL, onnx-file:PATH?input=image|text&output=NAME, features:DIR or noise:D)";
                 return false;
         }
+        error = null;
+        return true;
+    }
+
+    private static bool TryParseNoise(string spec, string rest, [NotNullWhen(true)] out TeacherSpec? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        var q = rest.IndexOf('?', StringComparison.Ordinal);
+        var width = q < 0 ? rest : rest[..q];
+        if (!int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out var dim) || dim <= 0 || dim > MaxNoiseDim)
+        {
+            error = $"noise teacher must be noise:D with D an integer from 1 to {MaxNoiseDim} (got '{spec}')";
+            return false;
+        }
+        long seed = 0;
+        if (q >= 0)
+        {
+            var query = rest[(q + 1)..];
+            if (!query.StartsWith("seed=", StringComparison.Ordinal)
+                || !long.TryParse(query.AsSpan("seed=".Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+            {
+                error = $"noise teacher must be noise:D or noise:D?seed=S with S an integer (got '{spec}')";
+                return false;
+            }
+        }
+        result = new TeacherSpec { Kind = TeacherKind.Noise, Dim = dim, Seed = seed };
         error = null;
         return true;
     }
@@ -123,11 +157,18 @@ public sealed record TeacherSpec
         }
         TeacherInput? input = null;
         string? output = null;
-        foreach (var pair in rest[(q + 1)..].Split('&'))
+        int? maxLength = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var key = eq < 0 ? pair : pair[..eq];
-            var value = eq < 0 ? "" : pair[(eq + 1)..];
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (!seen.Add(key))
+            {
+                error = $"onnx-file query key '{key}' is given twice";
+                return false;
+            }
             switch (key)
             {
                 case "input" when value is "image" or "text":
@@ -142,8 +183,14 @@ public sealed record TeacherSpec
                 case "output":
                     error = "onnx-file output must name the model's output tensor";
                     return false;
+                case "maxLength" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 2:
+                    maxLength = max;
+                    break;
+                case "maxLength":
+                    error = $"onnx-file maxLength '{value}' must be an integer of at least 2";
+                    return false;
                 default:
-                    error = $"onnx-file query has an unknown key '{key}' (expected input and output){Parsing.Suggest.DidYouMean(key, ["input", "output"])}";
+                    error = $"onnx-file query has an unknown key '{key}' (expected input, output and optionally maxLength){Parsing.Suggest.DidYouMean(key, ["input", "output", "maxLength"])}";
                     return false;
             }
         }
@@ -152,10 +199,21 @@ public sealed record TeacherSpec
             error = $"onnx-file teacher needs both input and output: {shape}";
             return false;
         }
-        result = new TeacherSpec { Kind = TeacherKind.OnnxFile, Path = Resolve(baseDirectory, rest[..q]), Input = input, Output = output };
+        if (maxLength is not null && input != TeacherInput.Text)
+        {
+            error = "onnx-file maxLength applies to text models only (input=text)";
+            return false;
+        }
+        result = new TeacherSpec { Kind = TeacherKind.OnnxFile, Path = Resolve(baseDirectory, rest[..q]), Input = input, Output = output, MaxLength = maxLength };
         error = null;
         return true;
     }
 
     private static string Resolve(string baseDirectory, string path) => System.IO.Path.GetFullPath(path, baseDirectory);
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Escapes only what would end the value early ('&amp;') or be read as an escape ('%'), so plain names
+    /// (and the canonical strings, hence ids, of existing grids) print as they are.</summary>
+    private static string EscapeQueryValue(string value) => value.Replace("%", "%25", StringComparison.Ordinal).Replace("&", "%26", StringComparison.Ordinal);
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using AftSweep.Contracts.Grid;
 
 namespace AftSweep.Contracts.Protocol;
 
-/// <summary>Reads the width D out of a "noise:D" teacher spec (grid.md, teachers).</summary>
+/// <summary>Reads the width D out of a "noise:D" or "noise:D?seed=S" teacher spec (grid.md, teachers).</summary>
 public static class NoiseTeacher
 {
     public const string Prefix = "noise:";
@@ -12,9 +11,10 @@ public static class NoiseTeacher
     public static bool TryParseWidth(string spec, out int width)
     {
         width = 0;
-        return spec.StartsWith(Prefix, StringComparison.Ordinal)
-               && int.TryParse(spec.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out width)
-               && width > 0;
+        // A noise spec has no path, so the base directory is never used.
+        if (!spec.StartsWith(Prefix, StringComparison.Ordinal) || !TeacherSpec.TryParse(spec, "/", out var parsed, out _)) return false;
+        width = parsed.Dim!.Value;
+        return true;
     }
 
     public static bool IsNoise(this TeacherRef teacher) => TryParseWidth(teacher.Spec, out _);

@@ -28,13 +28,15 @@ public sealed partial class DispatcherGrain(
     /// <summary>The most items one batch lease hands out.</summary>
     public const int MaxBatch = 32;
 
-    private readonly WorkQueue _queue = new();
+    // A silo whose slots neither lease nor heartbeat for two lease durations is gone: its cache report no longer holds work back.
+    private readonly WorkQueue _queue = new(new FeatureLocality(time, options.Value.LeaseDuration * 2), options.Value.LocalityWait, time);
     private readonly Dictionary<string, LeaseEntry> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, LeaseEntry> _byId = [];
     private readonly Dictionary<string, (WorkItem Item, List<string> Merged)> _leasing = new(StringComparer.Ordinal);
     private readonly HashSet<string> _cancelled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
-    private readonly LinkedList<TaskCompletionSource> _waiters = new();
+    /// <summary>Idle slots' long polls, oldest first, with the silo each belongs to (so work kept for a silo wakes one of its slots).</summary>
+    private readonly LinkedList<(TaskCompletionSource Signal, string Silo)> _waiters = new();
     private readonly Dictionary<string, List<TrialRecord>> _notify = new(StringComparer.Ordinal);
     private bool _flushing;
     private Task _persisting = Task.CompletedTask;
@@ -148,10 +150,13 @@ public sealed partial class DispatcherGrain(
         while (true)
         {
             if (_queue.Take(request) is { } item) return item;
-            var remaining = deadline - time.GetUtcNow();
+            var now = time.GetUtcNow();
+            var remaining = deadline - now;
             if (remaining <= TimeSpan.Zero) return null;
+            // Work kept for another silo's cache is this slot's once the locality wait is over: look again then.
+            if (_queue.KeptUntil is { } kept && kept - now < remaining) remaining = kept - now + TimeSpan.FromMilliseconds(1);
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var node = _waiters.AddLast(waiter);
+            var node = _waiters.AddLast((waiter, FeatureLocality.SiloOf(request.Worker)));
             await Task.WhenAny(waiter.Task, Task.Delay(remaining, time));
             if (node.List is not null) _waiters.Remove(node);
         }
@@ -159,6 +164,7 @@ public sealed partial class DispatcherGrain(
 
     public async Task<HeartbeatReply> HeartbeatAsync(Heartbeat heartbeat)
     {
+        _queue.Locality.Seen(heartbeat.Worker);
         if (_byId.TryGetValue(heartbeat.LeaseId, out var entry))
         {
             if (entry.Token != heartbeat.FencingToken) return HeartbeatReply.Lost;
@@ -344,16 +350,26 @@ public sealed partial class DispatcherGrain(
         }
         if (item.SweepIds.Count > 0 && item.SweepIds.All(_cancelled.Contains)) return false;
         if (!_queue.Add(item)) return false;
-        WakeOne();
+        WakeFor(item);
         return true;
     }
 
-    private void WakeOne()
+    /// <summary>Wakes the longest-waiting idle slot, one on a silo whose cache holds the item's features if there is one.</summary>
+    private void WakeFor(WorkItem item)
     {
         var first = _waiters.First;
         if (first is null) return;
-        _waiters.RemoveFirst();
-        first.Value.TrySetResult();
+        if (item.FeatureKeys.Count > 0 && _queue.PreferredSilos(item).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } preferred)
+        {
+            for (var node = first; node is not null; node = node.Next)
+            {
+                if (!preferred.Contains(node.Value.Silo)) continue;
+                first = node;
+                break;
+            }
+        }
+        _waiters.Remove(first);
+        first.Value.Signal.TrySetResult();
     }
 
     private void RemoveLease(LeaseEntry entry)

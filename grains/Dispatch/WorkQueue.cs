@@ -4,15 +4,26 @@ namespace AftSweep.Grains.Dispatch;
 
 /// <summary>
 /// The dispatcher's queue: FIFO, one entry per work key (enqueueing a queued key merges its sweeps), with a
-/// device filter and a feature-affinity preference when taking. Not thread-safe: the grain owns it.
+/// device filter and placement by feature locality when taking (delay scheduling): a slot takes, within
+/// <see cref="AffinityScan"/> items of the head, the first one whose feature sets its silo's cache holds; failing
+/// that, the first one it can run, except an item that another silo's cache holds all the sets of, which is kept for
+/// that silo until it has been queued for the locality wait, then goes to any slot. Not thread-safe: the grain owns it.
 /// </summary>
-public sealed class WorkQueue
+public sealed class WorkQueue(FeatureLocality? locality = null, TimeSpan localityWait = default, TimeProvider? time = null)
 {
     /// <summary>How far past the head a taker looks for an item whose features its silo already holds.</summary>
     public const int AffinityScan = 64;
 
     private readonly LinkedList<WorkItem> _items = new();
     private readonly Dictionary<string, LinkedListNode<WorkItem>> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _queuedAt = new(StringComparer.Ordinal);
+    private readonly FeatureLocality _locality = locality ?? new FeatureLocality();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>After a <see cref="Take"/> that passed over an item kept for another silo: when the first such item stops being kept.</summary>
+    public DateTimeOffset? KeptUntil { get; private set; }
+
+    public FeatureLocality Locality => _locality;
 
     public int Count => _items.Count;
 
@@ -29,6 +40,7 @@ public sealed class WorkQueue
             return false;
         }
         _byKey[item.Key] = front ? _items.AddFirst(item) : _items.AddLast(item);
+        _queuedAt[item.Key] = _time.GetUtcNow();
         return true;
     }
 
@@ -36,30 +48,55 @@ public sealed class WorkQueue
     {
         if (!_byKey.Remove(key, out var node)) return null;
         _items.Remove(node);
+        _queuedAt.Remove(key);
         return node.Value;
     }
 
-    /// <summary>Takes the first item the slot can run, preferring (within <see cref="AffinityScan"/>) one whose features it holds.</summary>
+    /// <summary>
+    /// Takes the item this slot should run next (see the type's summary), or null when there is none it can run or
+    /// every one is kept for another silo (then <see cref="KeptUntil"/> says until when).
+    /// </summary>
     public WorkItem? Take(LeaseRequest request)
     {
+        var cached = _locality.Report(request);
+        var silo = FeatureLocality.SiloOf(request.Worker);
+        var now = _time.GetUtcNow();
+        KeptUntil = null;
         LinkedListNode<WorkItem>? first = null;
         var scanned = 0;
         for (var node = _items.First; node is not null; node = node.Next)
         {
             if (!CanRun(request, node.Value)) continue;
-            first ??= node;
-            if (request.CachedFeatureKeys.Count == 0) break;
-            if (node.Value.FeatureKeys.Count > 0 && node.Value.FeatureKeys.All(request.CachedFeatureKeys.Contains))
+            if (FeatureLocality.IsLocal(node.Value, cached))
             {
                 first = node;
                 break;
             }
+            if (first is null)
+            {
+                if (KeptFor(node.Value, silo, now) is { } until) KeptUntil = KeptUntil is { } k && k < until ? k : until;
+                else first = node;
+            }
+            // Nothing to prefer: the first runnable item not kept for another silo is the one.
+            if (first is not null && cached.Count == 0) break;
             if (++scanned >= AffinityScan) break;
         }
         if (first is null) return null;
         _items.Remove(first);
         _byKey.Remove(first.Value.Key);
+        _queuedAt.Remove(first.Value.Key);
         return first.Value;
+    }
+
+    /// <summary>The silos whose cache holds every feature set of the item (other than <paramref name="exceptSilo"/>).</summary>
+    public IEnumerable<string> PreferredSilos(WorkItem item, string? exceptSilo = null) => _locality.SilosHolding(item, exceptSilo);
+
+    /// <summary>Until when the item is kept for another silo that holds its features; null when any slot may take it now.</summary>
+    private DateTimeOffset? KeptFor(WorkItem item, string silo, DateTimeOffset now)
+    {
+        if (localityWait <= TimeSpan.Zero || item.FeatureKeys.Count == 0) return null;
+        var until = _queuedAt[item.Key] + localityWait;
+        return until > now && _locality.SilosHolding(item, silo).Any() ? until : null;
     }
 
     /// <summary>Removes a sweep from every queued item; items no sweep wants any more are dropped. Returns how many were dropped.</summary>
@@ -76,6 +113,7 @@ public sealed class WorkQueue
                 {
                     _items.Remove(node);
                     _byKey.Remove(node.Value.Key);
+                    _queuedAt.Remove(node.Value.Key);
                     dropped++;
                 }
                 else

@@ -3,7 +3,7 @@ using AftSweep.Contracts.Cluster;
 namespace AftSweep.Grains.Interfaces;
 
 /// <summary>
-/// One teacher's features of one dataset (key: <see cref="FeatureSetRequest.Key"/>). Extraction is single flight:
+/// One teacher's features of one split of one dataset (key: <see cref="AftSweep.Contracts.Features.FeatureSetId.Key"/>). Extraction is single flight:
 /// the first Ensure queues every missing shard as a work item; later Ensures (from any sweep, any silo) join it.
 /// Shards run on worker slots like trials, with leases and fencing tokens owned here.
 /// </summary>

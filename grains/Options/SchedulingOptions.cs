@@ -25,6 +25,12 @@ public sealed class SchedulingOptions
     /// re-queues it) and the slot moves on even if the trial ignores cancellation. Zero: no limit.
     /// </summary>
     public TimeSpan TrialTimeout { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// Placement by feature locality: how long a queued trial is kept for a silo whose local cache holds all its feature
+    /// sets before any slot may take it (reading the sets from the blob store instead). Zero: a slot still prefers
+    /// trials whose sets its silo holds, but nothing is kept back.
+    /// </summary>
+    public TimeSpan LocalityWait { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOptions>
@@ -40,6 +46,8 @@ public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOpti
             errors.Add($"{SchedulingOptions.Section}:{nameof(o.LongPollWait)}: must be between 0 and 20 s (under the grain call timeout)");
         if (o.ExpiryCheckInterval <= TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.ExpiryCheckInterval)}: must be positive");
         if (o.ResyncInterval <= TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.ResyncInterval)}: must be positive");
+        if (o.LocalityWait < TimeSpan.Zero || o.LocalityWait > TimeSpan.FromMinutes(10))
+            errors.Add($"{SchedulingOptions.Section}:{nameof(o.LocalityWait)}: must be between 0 and 10 minutes, got {o.LocalityWait}");
         if (o.TrialTimeout < TimeSpan.Zero) errors.Add($"{SchedulingOptions.Section}:{nameof(o.TrialTimeout)}: must be zero (no limit) or positive, got {o.TrialTimeout}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -23,6 +23,23 @@ public sealed class SchedulerBenchTests
         Assert.True(result.LeaseToCommitP50Ms > 0 && result.LeaseToCommitP99Ms >= result.LeaseToCommitP50Ms);
         Assert.True(result.CpuMsPerTrial > 0);
     }
+
+    [Fact]
+    public async Task BenchSchedulerLocality_SetsLargerThanOneCache_LocalityReadsFromTheCacheFarMoreThanFifo()
+    {
+        using var temp = new TempFolder();
+        // 8 sets of 1 shard each; each silo's cache holds 4.8 of them.
+        var options = new LocalityBench.Options(Trials: 200, Silos: 2, Slots: 2, FeatureSets: 4, SetMb: 0.25, CacheMb: 0.6 * 8 * 0.25, TimeSpan.FromSeconds(2));
+
+        var result = await LocalityBench.RunAsync(options, temp.Path, new CancellationTokenSource(TimeSpan.FromSeconds(240)).Token);
+
+        Assert.True(result.Completed, result.ToText());
+        Assert.Equal(200, result.Fifo.TrialsPerSilo.Sum());
+        Assert.Equal(200, result.Locality.TrialsPerSilo.Sum());
+        Assert.True(result.Locality.HitRate >= 0.8, result.ToText());
+        Assert.True(result.Locality.HitRate > result.Fifo.HitRate + 0.2, result.ToText());
+        Assert.True(result.Locality.BlobMbRead < result.Fifo.BlobMbRead, result.ToText());
+    }
 }
 
 /// <summary>The scheduler benchmark on PostgreSQL: clustering, grain state and records in a database `db init` prepared.</summary>

@@ -6,7 +6,7 @@ namespace AftSweep.Tests.Features;
 
 public sealed class FeatureManifestTests
 {
-    private static readonly string Key = FeatureSetKey.Compute("id", "fp", SplitName.Train);
+    private static readonly string Key = Contracts.Features.FeatureSetId.For(Contracts.Grid.TeacherSpec.Parse("noise:2", "/"), null, "fp", "train").Key;
 
     private static FeatureManifest Sample(int rows = 10, int shardRows = 4) => new()
     {
@@ -36,16 +36,16 @@ public sealed class FeatureManifestTests
     }
 
     [Fact]
-    public void FeatureSetKey_DependsOnEveryInput()
+    public void LegacyFeatureSetKey_DependsOnEveryInput()
     {
         var keys = new[]
         {
-            FeatureSetKey.Compute("id", "fp", SplitName.Train),
-            FeatureSetKey.Compute("id2", "fp", SplitName.Train),
-            FeatureSetKey.Compute("id", "fp2", SplitName.Train),
-            FeatureSetKey.Compute("id", "fp", SplitName.Test),
-            FeatureSetKey.Compute("id", "fp", SplitName.Train, "aft-features-2"),
-            FeatureSetKey.Compute("idf", "p", SplitName.Train), // same concatenation, different split point
+            LegacyFeatureSetKey.Compute("id", "fp", SplitName.Train),
+            LegacyFeatureSetKey.Compute("id2", "fp", SplitName.Train),
+            LegacyFeatureSetKey.Compute("id", "fp2", SplitName.Train),
+            LegacyFeatureSetKey.Compute("id", "fp", SplitName.Test),
+            LegacyFeatureSetKey.Compute("id", "fp", SplitName.Train, "aft-features-2"),
+            LegacyFeatureSetKey.Compute("idf", "p", SplitName.Train), // same concatenation, different split point
         };
         Assert.Equal(keys.Length, keys.Distinct().Count());
         Assert.All(keys, k => Assert.True(FeatureSetKey.IsValid(k)));

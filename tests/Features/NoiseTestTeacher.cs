@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers;
@@ -67,11 +68,11 @@ public sealed class NoiseTestTeacherFactory : ITeacherFactory
     public IReadOnlyList<NoiseTestTeacher> Made { get { lock (_made) return _made.ToList(); } }
     public long RowsExtracted => Made.Sum(t => t.RowsExtracted);
 
-    public ITeacher Create(string spec, string baseDirectory)
+    public ITeacher Create(TeacherSpec spec)
     {
-        if (!spec.StartsWith("noise:", StringComparison.Ordinal) || !int.TryParse(spec.AsSpan(6), out var dim) || dim <= 0)
+        if (spec is not { Kind: TeacherKind.Noise, Dim: { } dim })
             throw new ArgumentException($"test teacher factory only makes noise:D (got '{spec}')");
-        var teacher = new NoiseTestTeacher(dim, spec);
+        var teacher = new NoiseTestTeacher(dim, spec.ToString());
         Configure?.Invoke(teacher);
         lock (_made) _made.Add(teacher);
         return teacher;

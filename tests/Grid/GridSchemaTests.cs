@@ -31,6 +31,24 @@ public sealed class GridSchemaTests
     }
 
     [Theory]
+    [InlineData("noise:384?seed=7", true)]
+    [InlineData("noise:384?seed=-7", true)]
+    [InlineData("noise:384?sead=7", false)]
+    [InlineData("onnx-file:m.onnx?output=h&input=text&maxLength=64", true)]
+    [InlineData("onnx-file:m.onnx?input=text&maxLength=64", false)]
+    [InlineData("onnx-file:m.onnx?input=audio&output=h", false)]
+    public void Schema_TeacherSpec_AgreesWithTheParser(string spec, bool valid)
+    {
+        var grid = JsonSerializer.Deserialize<System.Text.Json.Nodes.JsonObject>(File.ReadAllText(Path.Combine(TestPaths.Grids, "good", "tiny-text.json")))!;
+        var teachers = grid["teachers"]!.AsObject();
+        var name = teachers.First().Key;
+        teachers[name] = spec;
+
+        Assert.Equal(valid, Evaluate(grid.ToJsonString()).IsValid);
+        Assert.Equal(valid, TeacherSpec.TryParse(spec, "/", out _, out _));
+    }
+
+    [Theory]
     [InlineData("unknown-field")]
     [InlineData("unknown-field-nested")]
     [InlineData("missing-required")]

@@ -62,16 +62,23 @@ public sealed class OnnxFileTeacherTests : IDisposable
     }
 
     [Theory]
-    [InlineData("onnx-file:model.onnx", "expected onnx-file:PATH?input=image|text&output=NAME")]
-    [InlineData("onnx-file:model.onnx?input=audio&output=x", "query needs input=image or input=text")]
-    [InlineData("onnx-file:model.onnx?input=text", "query needs output=NAME")]
-    [InlineData("onnx-file:model.onnx?input=text&output=x&pool=max", "unknown query key 'pool'")]
-    [InlineData("onnx-file:missing.onnx?input=text&output=x", "missing.onnx not found")]
+    [InlineData("onnx-file:model.onnx", "onnx-file teacher needs a path and a query: onnx-file:PATH?input=image|text&output=NAME")]
+    [InlineData("onnx-file:model.onnx?input=audio&output=x", "onnx-file input must be 'image' or 'text' (got 'audio')")]
+    [InlineData("onnx-file:model.onnx?input=text", "onnx-file teacher needs both input and output")]
+    [InlineData("onnx-file:model.onnx?input=text&output=x&pool=max", "onnx-file query has an unknown key 'pool'")]
     public void MalformedSpec_SaysWhatWasExpected(string spec, string expected)
     {
         var e = Assert.Throws<TeacherException>(() => new TeacherFactory().Create(spec, _files.Root));
 
         Assert.Contains(expected, e.Message);
         Assert.Equal(spec, e.Spec);
+    }
+
+    [Fact]
+    public void MissingModelFile_NamesTheFile()
+    {
+        var e = Assert.Throws<TeacherException>(() => new TeacherFactory().Create("onnx-file:missing.onnx?input=text&output=x", _files.Root));
+
+        Assert.Contains($"{Path.Combine(Path.GetFullPath(_files.Root), "missing.onnx")} not found", e.Message);
     }
 }

@@ -100,18 +100,26 @@ public sealed class StandInTeacherTests : IDisposable
     }
 
     [Theory]
-    [InlineData("noise:0", "width '0' must be a positive integer")]
-    [InlineData("noise:abc", "width 'abc' must be a positive integer")]
-    [InlineData("noise:8?sead=1", "expected noise:D or noise:D?seed=S")]
-    [InlineData("onnx:bert", "unknown bundled model")]
-    [InlineData("torch:resnet50", "unknown teacher kind")]
-    [InlineData("features:", "expected features:DIR")]
-    [InlineData("features:nowhere", "nowhere not found")]
+    [InlineData("noise:0", "noise teacher must be noise:D with D an integer from 1 to 1000000 (got 'noise:0')")]
+    [InlineData("noise:abc", "noise teacher must be noise:D with D an integer from 1 to 1000000 (got 'noise:abc')")]
+    [InlineData("noise:8?sead=1", "noise teacher must be noise:D or noise:D?seed=S with S an integer")]
+    [InlineData("onnx:bert", "unknown built-in model 'bert'")]
+    [InlineData("torch:resnet50", "unknown teacher spec 'torch:resnet50'")]
+    [InlineData("features:", "features: needs a folder")]
     public void Factory_MalformedSpec_NamesSpecAndExpectation(string spec, string expected)
     {
         var e = Assert.Throws<TeacherException>(() => new TeacherFactory().Create(spec, _files.Root));
 
         Assert.Contains(expected, e.Message);
         Assert.StartsWith($"teacher '{spec}': ", e.Message);
+    }
+
+    [Fact]
+    public void Factory_MissingFeaturesFolder_NamesTheCanonicalSpecAndTheFolder()
+    {
+        var e = Assert.Throws<TeacherException>(() => new TeacherFactory().Create("features:nowhere", _files.Root));
+
+        Assert.Contains("nowhere not found", e.Message);
+        Assert.Equal($"features:{Path.Combine(Path.GetFullPath(_files.Root), "nowhere")}", e.Spec);
     }
 }

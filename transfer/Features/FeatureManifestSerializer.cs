@@ -81,7 +81,8 @@ public static class FeatureManifestSerializer
             var expectedRows = Math.Min(m.ShardRows, m.Rows - expectedStart);
             if (s.StartRow != expectedStart || s.Rows != expectedRows)
                 Fail(path, $"rows [{s.StartRow}, {s.StartRow + s.Rows}) do not match shard {s.Index} of {m.ShardRows}-row shards ([{expectedStart}, {expectedStart + expectedRows}))");
-            if (s.Blob != FeatureSetKey.ShardBlob(m.Key, s.Index)) Fail($"{path}.blob", $"'{s.Blob}' is not {FeatureSetKey.ShardBlob(m.Key, s.Index)}");
+            // A re-keyed set (LegacyFeatureSetKey) keeps naming the shards written under its old key.
+            if (!FeatureSetKey.IsShardBlob(s.Blob, s.Index)) Fail($"{path}.blob", $"'{s.Blob}' is not shard {s.Index} of a feature set (expected {FeatureSetKey.ShardBlob(m.Key, s.Index)})");
             if (s.Bytes != ShardFormat.BlobLength(s.Rows, m.Dim)) Fail($"{path}.bytes", $"{s.Bytes} does not fit [{s.Rows}, {m.Dim}] float32 ({ShardFormat.BlobLength(s.Rows, m.Dim)})");
             if (s.Sha256 is not { Length: 64 } || !s.Sha256.All(char.IsAsciiHexDigitLower)) Fail($"{path}.sha256", "expected 64 lowercase hex characters");
         }

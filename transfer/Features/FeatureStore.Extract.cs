@@ -45,6 +45,7 @@ public sealed partial class FeatureStore
                 etag = await WriteManifestAsync(set, Manifest(set, shardRows, done, FeatureSetStatus.Partial, created), etag, cancellationToken).ConfigureAwait(false);
         }
         await WriteManifestAsync(set, Manifest(set, shardRows, done, FeatureSetStatus.Complete, created), etag, cancellationToken).ConfigureAwait(false);
+        RememberComplete(set.Key, done);
         set.Report(set.Rows, shardCount, shardCount, FeaturePhase.Done);
         return new FeatureMatrix(set.Rows, set.Dim, data);
     }

@@ -31,7 +31,9 @@ public sealed partial class FeatureStore
                 }
             }
             if (changed) await WriteManifestAsync(set, manifest with { Shards = shards }, etag, cancellationToken).ConfigureAwait(false);
+            RememberComplete(set.Key, shards);
         }
+        else RememberComplete(set.Key, manifest.Shards);
         set.Report(manifest.Rows, manifest.Shards.Count, manifest.Shards.Count, FeaturePhase.Done);
         return new FeatureMatrix(manifest.Rows, manifest.Dim, data);
     }

@@ -21,4 +21,7 @@ internal static partial class FeatureStoreLog
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Information, Message = "Reusing shard {Blob} from an interrupted extraction")]
     public static partial void ShardResumed(ILogger logger, string blob);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Information, Message = "Feature set {Key} found under its legacy key {LegacyKey}: re-keyed (a new manifest naming the same {Shards} shards), nothing re-extracted")]
+    public static partial void Rekeyed(ILogger logger, string key, string legacyKey, int shards);
 }

@@ -1,3 +1,4 @@
+using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Numerics;
 
@@ -6,7 +7,7 @@ namespace AftSweep.Transfer.Teachers;
 /// <summary>A frozen pre-trained model (or a stand-in: precomputed features, noise) that yields features.</summary>
 public interface ITeacher : IDisposable
 {
-    /// <summary>The spec string it was made from ("onnx:minilm", "noise:384", ...).</summary>
+    /// <summary>The canonical spec it was made from (<see cref="TeacherSpec.ToString"/>: "onnx:minilm", "noise:384", ...).</summary>
     string Spec { get; }
     /// <summary>Feature width d.</summary>
     int Dim { get; }
@@ -21,8 +22,8 @@ public interface ITeacher : IDisposable
         IProgress<int>? rowsDone, CancellationToken cancellationToken);
 }
 
-/// <summary>Makes teachers from grid specs; relative paths resolve against <c>baseDirectory</c>.</summary>
+/// <summary>Makes teachers from parsed grid specs (<see cref="TeacherSpec"/>: one grammar, one parser).</summary>
 public interface ITeacherFactory
 {
-    ITeacher Create(string spec, string baseDirectory);
+    ITeacher Create(TeacherSpec spec);
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers.Images;
@@ -36,17 +36,13 @@ public sealed class OnnxFileTeacher : ITeacher
     public int Dim { get; }
     public string Identity { get; }
 
-    /// <summary>Opens the model once to check it and read its shapes; <paramref name="body"/> is what follows "onnx-file:".</summary>
-    public static OnnxFileTeacher Create(string spec, string body, string baseDirectory, TeacherOptions options)
+    /// <summary>Opens the model once to check it and read its shapes.</summary>
+    public static OnnxFileTeacher Create(TeacherSpec parsed, TeacherOptions options)
     {
-        var q = body.LastIndexOf('?');
-        if (q <= 0) throw new TeacherException(spec, "expected onnx-file:PATH?input=image|text&output=NAME");
-        var path = Path.GetFullPath(body[..q], baseDirectory);
-        var query = ParseQuery(spec, body[(q + 1)..]);
-        if (!query.TryGetValue("input", out var input) || input is not ("image" or "text"))
-            throw new TeacherException(spec, "query needs input=image or input=text");
-        if (!query.TryGetValue("output", out var output) || output.Length == 0)
-            throw new TeacherException(spec, "query needs output=NAME (the model output to pool)");
+        if (parsed.Kind != TeacherKind.OnnxFile) throw new ArgumentException($"'{parsed}' is not an onnx-file teacher", nameof(parsed));
+        var spec = parsed.ToString();
+        var path = parsed.Path!;
+        var output = parsed.Output!;
         if (!File.Exists(path)) throw new TeacherException(spec, $"model file {path} not found");
 
         using var probe = OnnxSessions.Open(spec, path, 1);
@@ -55,9 +51,8 @@ public sealed class OnnxFileTeacher : ITeacher
         var dims = outMeta.Dimensions;
         var hash = ModelHash.OfFile(path);
 
-        if (input == "image")
+        if (parsed.Input == TeacherInput.Image)
         {
-            if (query.ContainsKey("maxLength")) throw new TeacherException(spec, "maxLength applies to text models only");
             if (probe.InputMetadata.Count != 1)
                 throw new TeacherException(spec, $"image models must take one input; {path} takes {string.Join(", ", probe.InputMetadata.Keys)}");
             var (inputName, inMeta) = probe.InputMetadata.First();
@@ -82,9 +77,7 @@ public sealed class OnnxFileTeacher : ITeacher
         }
         else
         {
-            var maxLength = DefaultMaxLength;
-            if (query.TryGetValue("maxLength", out var ml) && (!int.TryParse(ml, NumberStyles.None, CultureInfo.InvariantCulture, out maxLength) || maxLength < 2))
-                throw new TeacherException(spec, $"maxLength '{ml}' must be an integer of at least 2");
+            var maxLength = parsed.MaxLength ?? DefaultMaxLength;
             if (dims.Length is not (2 or 3))
                 throw new TeacherException(spec, $"output '{output}' has shape [{string.Join(",", dims)}]: expected [b, d] or [b, seq, d] for a text model");
             var pooling = dims.Length == 3 ? TextPooling.Mean : TextPooling.None;
@@ -94,21 +87,6 @@ public sealed class OnnxFileTeacher : ITeacher
                 $"input=text;tokenizer=minilm-wordpiece-uncased;maxLength={maxLength};output={output};pooling={pooling}");
             return new OnnxFileTeacher(spec, encoder.Dim, identity, null, encoder);
         }
-    }
-
-    private static Dictionary<string, string> ParseQuery(string spec, string query)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            var key = eq < 0 ? pair : pair[..eq];
-            if (key is not ("input" or "output" or "maxLength"))
-                throw new TeacherException(spec, $"unknown query key '{key}': expected input, output, maxLength");
-            if (!result.TryAdd(key, eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..])))
-                throw new TeacherException(spec, $"query key '{key}' is given twice");
-        }
-        return result;
     }
 
     public Task<FeatureMatrix> ExtractAsync(LoadedDataset dataset, SplitName split, int startRow, int rowCount,

@@ -1,62 +1,34 @@
-using System.Globalization;
+using AftSweep.Contracts.Grid;
 
 namespace AftSweep.Transfer.Teachers;
 
 /// <summary>
-/// Makes teachers from grid.md's spec strings: <c>onnx:resnet18-imagenet</c>, <c>onnx:minilm</c>,
-/// <c>onnx:arctic-xs</c>, <c>onnx-file:PATH?input=image|text&amp;output=NAME</c>, <c>features:DIR</c>,
-/// <c>noise:D</c> (optionally <c>?seed=S</c>, default 0). Relative paths resolve against the grid's folder.
-/// Bad specs throw <see cref="TeacherException"/> naming the spec and what was expected.
+/// Makes teachers from parsed specs (<see cref="TeacherSpec"/>, grid.md): <c>onnx:resnet18-imagenet</c>,
+/// <c>onnx:minilm</c>, <c>onnx:arctic-xs</c>, <c>onnx-file:PATH?input=image|text&amp;output=NAME[&amp;maxLength=N]</c>,
+/// <c>features:DIR</c>, <c>noise:D[?seed=S]</c>. Specs as strings go through
+/// <see cref="TeacherFactoryExtensions.Create(ITeacherFactory, string, string)"/>, which parses them first.
+/// Files that are missing or unusable throw <see cref="TeacherException"/> naming the spec and the problem.
 /// </summary>
 public sealed class TeacherFactory(TeacherOptions? options = null) : ITeacherFactory
 {
     private readonly TeacherOptions _options = options ?? new TeacherOptions();
 
-    public ITeacher Create(string spec, string baseDirectory)
+    public ITeacher Create(TeacherSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        baseDirectory = Path.GetFullPath(string.IsNullOrEmpty(baseDirectory) ? "." : baseDirectory);
-        var colon = spec.IndexOf(':');
-        var kind = colon < 0 ? spec : spec[..colon];
-        var body = colon < 0 ? "" : spec[(colon + 1)..];
-        switch (kind)
+        return spec.Kind switch
         {
-            case "onnx":
-                return body switch
-                {
-                    "resnet18-imagenet" => new ResNet18Teacher(_options),
-                    "minilm" => SentenceEmbeddingTeacher.MiniLm(_options),
-                    "arctic-xs" => SentenceEmbeddingTeacher.ArcticXs(_options),
-                    _ => throw new TeacherException(spec,
-                        "unknown bundled model: expected onnx:resnet18-imagenet, onnx:minilm or onnx:arctic-xs (or onnx-file:PATH for your own)"),
-                };
-            case "onnx-file":
-                return OnnxFileTeacher.Create(spec, body, baseDirectory, _options);
-            case "features":
-                if (body.Length == 0) throw new TeacherException(spec, "expected features:DIR");
-                return new PrecomputedFeaturesTeacher(spec, Path.GetFullPath(body, baseDirectory));
-            case "noise":
-                return CreateNoise(spec, body);
-            default:
-                throw new TeacherException(spec,
-                    "unknown teacher kind: expected onnx:NAME, onnx-file:PATH?input=image|text&output=NAME, features:DIR or noise:D");
-        }
-    }
-
-    private static NoiseTeacher CreateNoise(string spec, string body)
-    {
-        var q = body.IndexOf('?');
-        var width = q < 0 ? body : body[..q];
-        long seed = 0;
-        if (q >= 0)
-        {
-            var query = body[(q + 1)..];
-            if (!query.StartsWith("seed=", StringComparison.Ordinal) ||
-                !long.TryParse(query["seed=".Length..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
-                throw new TeacherException(spec, "expected noise:D or noise:D?seed=S with integer S");
-        }
-        if (!int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out var dim) || dim <= 0)
-            throw new TeacherException(spec, $"width '{width}' must be a positive integer (noise:D)");
-        return new NoiseTeacher(spec, dim, seed);
+            TeacherKind.Onnx => spec.Model switch
+            {
+                "resnet18-imagenet" => new ResNet18Teacher(_options),
+                "minilm" => SentenceEmbeddingTeacher.MiniLm(_options),
+                "arctic-xs" => SentenceEmbeddingTeacher.ArcticXs(_options),
+                _ => throw new TeacherException(spec.ToString(), $"no teacher is bundled for the built-in model '{spec.Model}'"),
+            },
+            TeacherKind.OnnxFile => OnnxFileTeacher.Create(spec, _options),
+            TeacherKind.Features => new PrecomputedFeaturesTeacher(spec.ToString(), spec.Path!),
+            TeacherKind.Noise => new NoiseTeacher(spec.ToString(), spec.Dim!.Value, spec.Seed),
+            _ => throw new TeacherException(spec.ToString(), $"unknown teacher kind {spec.Kind}"),
+        };
     }
 }

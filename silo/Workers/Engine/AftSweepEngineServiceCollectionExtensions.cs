@@ -48,6 +48,8 @@ public static class AftSweepEngineServiceCollectionExtensions
                 new FeatureStoreOptions(), cache, sp.GetService<ILogger<FeatureStore>>());
         });
         services.AddSingleton<IFeatureSource>(sp => sp.GetRequiredService<FeatureStore>());
+        // Slots report the sets this silo's cache holds, so the dispatcher places trials where their features are.
+        services.AddSingleton<Slots.IFeatureCacheProbe>(sp => new FeatureStoreCacheProbe(sp.GetRequiredService<FeatureStore>()));
         services.AddSingleton<IArtifactCache>(sp =>
             new BlobArtifactCache(sp.GetRequiredService<SiloBlobStore>().Blobs, sp.GetService<ILogger<BlobArtifactCache>>()));
         // Sweeps ask for their teachers' features first; slots extract them as work items (single flight, any silo).

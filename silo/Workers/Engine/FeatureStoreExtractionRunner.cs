@@ -27,8 +27,13 @@ public sealed class FeatureStoreExtractionRunner(FeatureStore store, IDatasetLoa
         if (shard.RowStart != 0 || shard.RowCount != 0)
             throw new InvalidDataException($"feature shard {shard.WorkKey}: rows {shard.RowStart}+{shard.RowCount}: this runner extracts whole splits (RowStart 0, RowCount 0)");
         var dataset = await Task.Run(() => loader.Load(shard.Dataset, shard.SplitSeed, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await store.GetAsync(shard.Teacher.Spec, dataset, split, null, cancellationToken).ConfigureAwait(false);
-        var key = store.KeyFor(shard.Teacher.Spec, dataset, split);
+        // One identity: the grain's key is the store's key for the same teacher, dataset and split.
+        var key = store.KeyFor(shard.Teacher, dataset, split);
+        if (key != shard.FeatureSetKey)
+            throw new InvalidDataException(
+                $"feature shard {shard.WorkKey}: the feature store keys teacher '{shard.Teacher.Spec}' on {shard.Dataset.Name}/{shard.Split} as {key} " +
+                $"(dataset fingerprint {dataset.Fingerprint}), not {shard.FeatureSetKey} (dataset fingerprint {shard.DatasetFingerprint})");
+        await store.GetAsync(shard.Teacher, dataset, split, null, cancellationToken).ConfigureAwait(false);
         var manifest = await store.TryGetManifestAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidDataException($"feature shard {shard.WorkKey}: the feature store holds no manifest for set {key} after extracting it");
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", manifest.Shards.Select(s => s.Sha256)))));

@@ -1,9 +1,10 @@
 namespace AftSweep.Workers.Slots;
 
 /// <summary>
-/// The affinity hint: which feature keys (Contracts.Cluster.FeatureAffinity) this silo's local feature cache holds.
-/// Reported on every lease so the dispatcher can prefer trials whose features are already here. The feature store
-/// implements it; the default reports nothing (no preference).
+/// The locality hint: the feature sets (their <c>Contracts.Features.FeatureSetId.Key</c>) this silo's local feature
+/// cache holds whole. Reported on every lease so the dispatcher places trials whose features are already here on this
+/// silo first (docs/cluster.md, placement). The engine registers <c>FeatureStoreCacheProbe</c>; the default reports
+/// nothing (no preference).
 /// </summary>
 public interface IFeatureCacheProbe
 {

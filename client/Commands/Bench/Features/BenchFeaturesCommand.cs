@@ -6,6 +6,7 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Infra.Storage;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Transfer.Teachers;
 using Spectre.Console.Cli;
 
 namespace AftSweep.Client.Commands.Bench.Features;
@@ -67,7 +68,7 @@ public sealed class BenchFeaturesCommand : AsyncCommand<BenchFeaturesCommand.Set
         var blobs = BlobStoreFactory.Create(location, new BlobStoreOptions());
         var dataset = SyntheticDataset(settings.Rows);
         var teachers = new SyntheticTeacherFactory();
-        var spec = $"bench:{settings.Dim}";
+        var spec = $"noise:{settings.Dim}";
         var report = new Dictionary<string, object> { ["store"] = blobs.Description, ["rows"] = settings.Rows, ["dim"] = settings.Dim };
         var log = settings.Json ? TextWriter.Null : Services.Out;
         await log.WriteLineAsync($"store: {blobs.Description}; synthetic set {settings.Rows} x {settings.Dim} float32; {LoadAverage()}");

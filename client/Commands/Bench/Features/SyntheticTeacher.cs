@@ -1,3 +1,4 @@
+using AftSweep.Contracts.Grid;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Numerics;
 using AftSweep.Transfer.Teachers;
@@ -5,12 +6,13 @@ using AftSweep.Transfer.Teachers;
 namespace AftSweep.Client.Commands.Bench.Features;
 
 /// <summary>
-/// The benchmark's feature source ("bench:D"): deterministic pseudo-random float32 rows, cheap to compute, so
-/// the bench measures the store (encode, hash, write, read, verify), not a model.
+/// The benchmark's feature source (spec "noise:D", so it parses like any teacher): deterministic pseudo-random
+/// float32 rows, cheap to compute, so the bench measures the store (encode, hash, write, read, verify), not a model.
+/// Its identity differs from the real noise teacher's, so the store never takes one's manifest for the other's.
 /// </summary>
 public sealed class SyntheticTeacher(int dim) : ITeacher
 {
-    public string Spec => $"bench:{Dim}";
+    public string Spec => $"noise:{Dim}";
     public int Dim { get; } = dim;
     public string Identity => $"aftsweep-bench/1:{Dim}";
 
@@ -35,11 +37,11 @@ public sealed class SyntheticTeacher(int dim) : ITeacher
     public void Dispose() { }
 }
 
-/// <summary>Makes <see cref="SyntheticTeacher"/>s for "bench:D".</summary>
+/// <summary>Makes <see cref="SyntheticTeacher"/>s for "noise:D".</summary>
 public sealed class SyntheticTeacherFactory : ITeacherFactory
 {
-    public ITeacher Create(string spec, string baseDirectory) =>
-        spec.StartsWith("bench:", StringComparison.Ordinal) && int.TryParse(spec.AsSpan(6), out var d) && d > 0
+    public ITeacher Create(TeacherSpec spec) =>
+        spec is { Kind: TeacherKind.Noise, Dim: { } d }
             ? new SyntheticTeacher(d)
-            : throw new ArgumentException($"the bench teacher factory makes bench:D only (got '{spec}')");
+            : throw new ArgumentException($"the bench teacher factory makes noise:D only (got '{spec}')");
 }

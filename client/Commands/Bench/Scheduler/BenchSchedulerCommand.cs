@@ -48,8 +48,34 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         [Description("Machine-readable output.")]
         public bool Json { get; init; }
 
+        [CommandOption("--locality")]
+        [Description("Measure placement by feature locality instead: trials that read real feature sets through each silo's local cache, once with FIFO placement and once by locality; reports the cache-hit rate of each (SQLite state).")]
+        public bool Locality { get; init; }
+
+        [CommandOption("--feature-sets <K>")]
+        [Description("--locality: teachers, each with a train and a test set (default 8, so 16 sets).")]
+        public int FeatureSets { get; init; } = 8;
+
+        [CommandOption("--set-mb <MB>")]
+        [Description("--locality: size of one feature set in MB (default 2).")]
+        public double SetMb { get; init; } = 2;
+
+        [CommandOption("--cache-mb <MB>")]
+        [Description("--locality: each silo's local cache in MB (default: 60% of all feature sets, so they do not fit in one silo's cache but fit in two).")]
+        public double? CacheMb { get; init; }
+
+        [CommandOption("--locality-wait <MS>")]
+        [Description("--locality: how long a trial is kept for the silo that holds its sets, in milliseconds (default 2000, the silo default).")]
+        public int LocalityWaitMs { get; init; } = 2000;
+
         public override Spectre.Console.ValidationResult Validate() =>
             Trials < 1 ? Spectre.Console.ValidationResult.Error($"--trials: must be at least 1, got {Trials}")
+            : Locality && Silos < 2 ? Spectre.Console.ValidationResult.Error($"--silos: --locality needs at least 2 silos, got {Silos}")
+            : FeatureSets is < 1 or > 1000 ? Spectre.Console.ValidationResult.Error($"--feature-sets: must be 1-1000, got {FeatureSets}")
+            : SetMb is not (> 0 and <= 1024) ? Spectre.Console.ValidationResult.Error($"--set-mb: must be above 0 and at most 1024, got {SetMb}")
+            : CacheMb is <= 0 ? Spectre.Console.ValidationResult.Error($"--cache-mb: must be positive, got {CacheMb}")
+            : LocalityWaitMs is < 0 or > 600_000 ? Spectre.Console.ValidationResult.Error($"--locality-wait: must be 0-600000 ms, got {LocalityWaitMs}")
+            : Locality && State != "sqlite" ? Spectre.Console.ValidationResult.Error("--state: --locality runs on SQLite only")
             : Silos is < 1 or > 16 ? Spectre.Console.ValidationResult.Error($"--silos: must be 1-16, got {Silos}")
             : Slots is < 1 or > 64 ? Spectre.Console.ValidationResult.Error($"--slots: must be 1-64, got {Slots}")
             : State is not ("sqlite" or "postgres") ? Spectre.Console.ValidationResult.Error($"--state: sqlite or postgres, got '{State}'")
@@ -64,6 +90,14 @@ public sealed class BenchSchedulerCommand : AsyncCommand<BenchSchedulerCommand.S
         var latencies = new LatencyRecorder();
         try
         {
+            if (settings.Locality)
+            {
+                var options = new LocalityBench.Options(settings.Trials, settings.Silos, settings.Slots, settings.FeatureSets, settings.SetMb,
+                    settings.CacheMb ?? 0.6 * settings.FeatureSets * 2 * settings.SetMb, TimeSpan.FromMilliseconds(settings.LocalityWaitMs));
+                var locality = await LocalityBench.RunAsync(options, folder, cancellationToken);
+                Console.Out.WriteLine(settings.Json ? JsonSerializer.Serialize(locality) : locality.ToText());
+                return locality.Completed ? 0 : 1;
+            }
             var result = await RunAsync(settings, folder, latencies, cancellationToken);
             Console.Out.WriteLine(settings.Json ? JsonSerializer.Serialize(result) : result.ToText());
             return result.Completed ? 0 : 1;

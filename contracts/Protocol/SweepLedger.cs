@@ -31,6 +31,8 @@ public sealed class SweepLedger
     private readonly Dictionary<string, LambdaChoice> _choices = new(StringComparer.Ordinal);
     // Cells whose failed stage 1 the last decision already reported.
     private readonly HashSet<string> _failureReported = new(StringComparer.Ordinal);
+    // Cells whose records changed since they were last decided.
+    private readonly HashSet<string> _undecided = new(StringComparer.Ordinal);
 
     /// <param name="plan">The sweep's plan: its cells, selection trials and final seeds.</param>
     /// <param name="choices">Choices persisted earlier (cell key -> choice); their stage-2 trials are planned again.</param>
@@ -115,6 +117,9 @@ public sealed class SweepLedger
     /// <summary>The choices made, by cell key: what a sweep persists.</summary>
     public IReadOnlyDictionary<string, LambdaChoice> Choices => _choices;
 
+    /// <summary>Cells whose records changed (accepted or forgotten) since they were last decided.</summary>
+    public IReadOnlyCollection<string> Undecided => _undecided;
+
     /// <summary>The key of the cell a planned trial belongs to.</summary>
     public string CellOf(string trialId) => _cellOf[trialId].Key;
 
@@ -155,11 +160,18 @@ public sealed class SweepLedger
             if (known.Status == TrialStatus.Succeeded && record.Status == TrialStatus.Failed) return null;
         }
         _records[id] = record;
+        _undecided.Add(cell.Key);
         return cell.Key;
     }
 
     /// <summary>Drops a trial's record (it is retried); the key of its cell, or null when it had none.</summary>
-    public string? Forget(string trialId) => _records.Remove(trialId) ? _cellOf[trialId].Key : null;
+    public string? Forget(string trialId)
+    {
+        if (!_records.Remove(trialId)) return null;
+        var key = _cellOf[trialId].Key;
+        _undecided.Add(key);
+        return key;
+    }
 
     /// <summary>
     /// Decides a cell. Planned: once every selection trial has a finished record, the lambda LambdaSelection picks
@@ -170,7 +182,13 @@ public sealed class SweepLedger
     /// </summary>
     public CellDecision Decide(string cellKey)
     {
-        var cell = Find(cellKey);
+        var decision = Decide(Find(cellKey));
+        _undecided.Remove(cellKey);
+        return decision;
+    }
+
+    private CellDecision Decide(Cell cell)
+    {
         var complete = SelectionComplete(cell);
         var selection = Selection(cell);
         if (_plan is null) return DecideFromRecords(cell, complete, selection);

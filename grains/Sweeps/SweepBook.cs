@@ -30,14 +30,13 @@ public sealed class SweepBook(SweepLedger ledger)
         return new SweepBook(ledger);
     }
 
+    /// <summary>The records, by trial id.</summary>
+    public IReadOnlyList<TrialRecord> SortedRecords => Records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList();
+
     /// <summary>Planned trials without a finished record.</summary>
     public int Unfinished => Ledger.Trials.Count - Ledger.Records.Count;
 
     public int Count(TrialStatus status) => Ledger.Records.Values.Count(r => r.Status == status);
-
-    /// <summary>The dispatcher's queued or leased work by trial id (the newest entry of a trial wins).</summary>
-    public static IReadOnlyDictionary<string, ActiveWork> ByTrial(IEnumerable<ActiveWork> active) =>
-        active.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
 
     /// <summary>What `retry` reruns: the given trial (it must be the sweep's and have failed), or every failed one.</summary>
     public IReadOnlyList<TrialSpec> RetryTargets(string sweepId, string? trialId, SweepState state)

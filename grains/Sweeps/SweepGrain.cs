@@ -25,7 +25,6 @@ public sealed class SweepGrain(
     IServiceProvider services,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
-    private const int EnqueueChunk = 1000;
     private static readonly TimeSpan FeaturePoll = TimeSpan.FromMilliseconds(250);
 
     // Feature sets are prepared where slots can extract them (the engine registers the runner); elsewhere (benchmarks,
@@ -37,15 +36,14 @@ public sealed class SweepGrain(
     private FeatureSetGate? _features;
     private SweepProgress? _progress;
     private IGrainTimer? _featureTimer;
-    private bool _forgotten;
-    private bool _recheckAllCells;
+    private SweepDispatch? _dispatch;
     private bool _choicesUnsaved;
 
     private string SweepId => this.GetPrimaryKeyString();
     /// <summary>The plan: its own state since v2; sweeps persisted before that kept it in <see cref="SweepState.Plan"/>.</summary>
     private SweepPlan? Plan => planState.State.Plan ?? state.State.Plan;
     private SweepLedger Ledger => _book!.Ledger;
-    private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
+    private SweepDispatch Dispatch => _dispatch ??= new(() => GrainFactory.GetGrain<IDispatcherGrain>(DispatcherGrain.Key), SweepId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +66,7 @@ public sealed class SweepGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_forgotten) _progress?.Forget();
+        if (!Dispatch.Forgotten) _progress?.Forget();
         return Task.CompletedTask;
     }
 
@@ -104,7 +102,7 @@ public sealed class SweepGrain(
         _book is null ? [] : _book.Trials(filter, state.State, await ActiveAsync());
 
     public Task<IReadOnlyList<TrialRecord>> GetRecordsAsync() =>
-        Task.FromResult<IReadOnlyList<TrialRecord>>(_book?.Records.Values.OrderBy(r => r.Spec.Id, StringComparer.Ordinal).ToList() ?? []);
+        Task.FromResult(_book?.SortedRecords ?? []);
 
     public async Task<int> CancelAsync()
     {
@@ -112,7 +110,7 @@ public sealed class SweepGrain(
         if (state.State.Cancelled) return 0;
         state.State = state.State with { Cancelled = true };
         await state.WriteStateAsync();
-        await Dispatcher.CancelSweepAsync(SweepId);
+        await Dispatch.CancelAsync();
         var affected = _book!.Unfinished;
         SweepLog.Cancelled(logger, SweepId, affected);
         _progress!.Forget();
@@ -126,8 +124,7 @@ public sealed class SweepGrain(
         state.State = state.State with { Cancelled = false };
         await state.WriteStateAsync();
         // The dispatcher accepts the sweep's items again before any is queued.
-        await Dispatcher.ResumeSweepAsync(SweepId);
-        _forgotten = false;
+        await Dispatch.ResumeAsync();
         _progress!.Restart();
         await AdvanceAsync();
         await EnqueueUnfinishedAsync();
@@ -153,8 +150,7 @@ public sealed class SweepGrain(
         }
         if (items.Count > 0)
         {
-            _forgotten = false;
-            await Dispatcher.EnqueueAsync(SweepId, items);
+            await Dispatch.EnqueueAsync(items);
             // A retried selection trial reopens its cell's stage 1: the choice made without it is revoked until it finishes.
             await AdvanceAsync();
         }
@@ -164,26 +160,12 @@ public sealed class SweepGrain(
     public async Task OnTrialsFinishedAsync(IReadOnlyList<TrialRecord> finished)
     {
         if (Plan is null) return;
-        HashSet<string>? cells = null;
-        foreach (var record in finished)
-        {
-            if (Ledger.Accept(record) is { } cell) (cells ??= new(StringComparer.Ordinal)).Add(cell);
-        }
-        if (cells is not null && !state.State.Cancelled)
-        {
-            try
-            {
-                await AdvanceAsync(_recheckAllCells ? null : cells);
-                _recheckAllCells = false;
-            }
-            catch
-            {
-                // These cells' records are accepted now: the next batch must look at every cell, not only its own.
-                _recheckAllCells = true;
-                throw;
-            }
-        }
-        if (cells is not null) ReportProgress();
+        var changed = false;
+        foreach (var record in finished) changed |= Ledger.Accept(record) is not null;
+        if (!changed) return;
+        // Only the cells whose records changed (the ledger keeps them until decided, so a failed batch loses none).
+        if (!state.State.Cancelled) await AdvanceAsync(Ledger.Undecided);
+        ReportProgress();
     }
 
     public async Task<int> ResyncAsync()
@@ -203,10 +185,10 @@ public sealed class SweepGrain(
     /// notices when the sweep is done. The ledger re-derives each choice from the selection records every time: a
     /// persisted choice they no longer support is revoked, and the cell waits for its stage 1 again or switches.
     /// </summary>
-    private async Task AdvanceAsync(IReadOnlySet<string>? only = null)
+    private async Task AdvanceAsync(IEnumerable<string>? only = null)
     {
         var queued = new List<WorkItem>();
-        foreach (var key in only ?? (IEnumerable<string>)Ledger.CellKeys)
+        foreach (var key in (only ?? Ledger.CellKeys).ToList())
         {
             var decision = Ledger.Decide(key);
             SweepLog.Decided(logger, SweepId, decision);
@@ -221,7 +203,7 @@ public sealed class SweepGrain(
             _choicesUnsaved = false;
         }
         queued.RemoveAll(item => !FeaturesReady(item.Trial!));
-        if (queued.Count > 0) await EnqueueAsync(queued);
+        if (queued.Count > 0) await Dispatch.EnqueueAsync(queued);
         else if (Phase() == SweepPhase.Completed) await ForgetAsync();
     }
 
@@ -244,7 +226,7 @@ public sealed class SweepGrain(
             return 0;
         }
         var items = unfinished.Where(FeaturesReady).Select(s => WorkItem.ForTrial(s, [SweepId])).ToList();
-        return items.Count == 0 ? 0 : await EnqueueAsync(items);
+        return items.Count == 0 ? 0 : await Dispatch.EnqueueAsync(items);
     }
 
     /// <summary>Asks for the plan's feature sets; until every one is settled a timer polls them and queues the trials whose sets are.</summary>
@@ -270,35 +252,25 @@ public sealed class SweepGrain(
 
     private bool FeaturesReady(TrialSpec spec) => _features?.IsReady(spec) ?? true;
 
-    private async Task<int> EnqueueAsync(List<WorkItem> items)
-    {
-        _forgotten = false;
-        var added = 0;
-        foreach (var chunk in items.Chunk(EnqueueChunk)) added += await Dispatcher.EnqueueAsync(SweepId, chunk);
-        return added;
-    }
-
     private async Task ForgetAsync()
     {
-        if (_forgotten) return;
-        _forgotten = true;
-        await Dispatcher.ForgetSweepAsync(SweepId);
+        if (!await Dispatch.ForgetAsync()) return;
         SweepLog.Finished(logger, SweepId, _book!.Count(TrialStatus.Succeeded), _book.Count(TrialStatus.Failed));
         // A finished sweep's last science too: progress reports stop once the sweep is forgotten.
         if (state.State.Cancelled) _progress!.Forget();
-        else _progress!.Finished(Plan!, Ledger);
+        else _progress!.Finished();
     }
 
     private void ReportProgress()
     {
-        if (Plan is { } plan && !state.State.Cancelled && !_forgotten) _progress!.Report(plan, Ledger);
+        if (_progress is not null && !state.State.Cancelled && !Dispatch.Forgotten) _progress.Report();
     }
 
     /// <summary>The ledger of a plan (with the persisted choices) and its collaborators; records are accepted next.</summary>
     private void Open(SweepPlan plan)
     {
         _book = new SweepBook(new SweepLedger(plan, state.State.Choices));
-        _progress = new SweepProgress(SweepId, plan.Grid.Name, metrics, time);
+        _progress = new SweepProgress(plan, Ledger, metrics, time);
         if (_prepareFeatures)
         {
             _features = new FeatureSetGate(SweepFeaturePlan.For(plan),
@@ -312,7 +284,7 @@ public sealed class SweepGrain(
     private async Task<IReadOnlyDictionary<string, ActiveWork>> ActiveAsync()
     {
         if (_book is null || state.State.Cancelled || _book.Unfinished == 0) return new Dictionary<string, ActiveWork>();
-        return SweepBook.ByTrial(await Dispatcher.GetActiveAsync(SweepId));
+        return await Dispatch.ActiveAsync();
     }
 
     private void RequirePlan()

@@ -10,7 +10,7 @@ namespace AftSweep.Grains.Sweeps;
 /// this activation began watching (unknown until one has finished); and per cell the science (stage-1 mean holdout
 /// accuracy per lambda, the chosen lambda, the mean test accuracy over the final seeds landed so far).
 /// </summary>
-public sealed class SweepProgress(string sweepId, string gridName, AftSweepMetrics metrics, TimeProvider time)
+public sealed class SweepProgress(SweepPlan plan, SweepLedger ledger, AftSweepMetrics metrics, TimeProvider time)
 {
     // ETA baseline: finished trials and time when this activation started watching the sweep.
     private int _baselineFinished = -1;
@@ -20,7 +20,7 @@ public sealed class SweepProgress(string sweepId, string gridName, AftSweepMetri
     public void Restart() => _baselineFinished = -1;
 
     /// <summary>Reports progress and science; the ETA in seconds, null until a trial has finished since the baseline.</summary>
-    public double? Report(SweepPlan plan, SweepLedger ledger)
+    public double? Report()
     {
         var total = Math.Max(plan.TotalTrialCount, ledger.Trials.Count);
         var done = ledger.Records.Count;
@@ -32,23 +32,23 @@ public sealed class SweepProgress(string sweepId, string gridName, AftSweepMetri
         double? eta = null;
         var finishedSince = done - _baselineFinished;
         if (finishedSince > 0) eta = time.GetElapsedTime(_baselineAt).TotalSeconds / finishedSince * Math.Max(0, total - done);
-        metrics.ReportSweep(sweepId, gridName, total == 0 ? 1 : (double)done / total, eta);
-        ReportScience(plan, ledger);
+        metrics.ReportSweep(plan.SweepId, plan.Grid.Name, total == 0 ? 1 : (double)done / total, eta);
+        ReportScience();
         return eta;
     }
 
     /// <summary>The sweep is done: its last science, and the gauges stay at 1.0 for a while.</summary>
-    public void Finished(SweepPlan plan, SweepLedger ledger)
+    public void Finished()
     {
-        ReportScience(plan, ledger);
-        metrics.SweepFinished(sweepId, gridName);
+        ReportScience();
+        metrics.SweepFinished(plan.SweepId, plan.Grid.Name);
     }
 
     /// <summary>The sweep leaves the gauges (cancelled, or deactivated).</summary>
-    public void Forget() => metrics.ForgetSweep(sweepId);
+    public void Forget() => metrics.ForgetSweep(plan.SweepId);
 
     /// <summary>O(records) per report: reports come with batches of finished trials, not per trial.</summary>
-    private void ReportScience(SweepPlan plan, SweepLedger ledger)
+    private void ReportScience()
     {
         foreach (var cell in plan.Cells)
         {
@@ -56,7 +56,7 @@ public sealed class SweepProgress(string sweepId, string gridName, AftSweepMetri
             var finals = ledger.FinalIds(cell.Key).Select(ledger.Records.GetValueOrDefault)
                 .Where(r => r is { Status: TrialStatus.Succeeded, Result: not null })
                 .Select(r => r!.Result!.Accuracy).ToList();
-            metrics.ReportCell(sweepId, gridName, cell.Method.NameOf(), cell.ComboKey, holdout,
+            metrics.ReportCell(plan.SweepId, plan.Grid.Name, cell.Method.NameOf(), cell.ComboKey, holdout,
                 ledger.Choices.GetValueOrDefault(cell.Key)?.Lambda, finals.Count == 0 ? null : finals.Average(), finals.Count);
         }
     }

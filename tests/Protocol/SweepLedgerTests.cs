@@ -24,7 +24,9 @@ public sealed class SweepLedgerTests
         Assert.Equal(2, ledger.Trials.Count);
 
         Assert.Equal(cell.Key, ledger.Accept(Rec(plan, Selection(cell, 0.1), 0.59)));
+        Assert.Equal([cell.Key], ledger.Undecided); // kept until decided, so a batch that failed half-way loses no cell
         var waiting = ledger.Decide(cell.Key);
+        Assert.Empty(ledger.Undecided);
         Assert.False(waiting.SelectionComplete);
         Assert.Equal(0.1, waiting.Selection!.Lambda); // provisional: what the records so far pick
         Assert.Null(waiting.Choice);
@@ -210,6 +212,8 @@ public sealed class SweepLedgerTests
         Assert.Equal(3, first.FinalsToQueue.Count);
 
         Assert.Equal(cell.Key, ledger.Forget(lambdaOne.Id));
+        Assert.Equal([cell.Key], ledger.Undecided);
+        Assert.Null(ledger.Forget(lambdaOne.Id));
         var reopened = ledger.Decide(cell.Key);
         Assert.Equal(0.1, reopened.Revoked!.Lambda);
         Assert.Equal(first.FinalsToQueue.Select(s => s.Id), reopened.FinalsSetAside);

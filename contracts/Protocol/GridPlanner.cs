@@ -47,7 +47,7 @@ public static class GridPlanner
                     : [];
                 cells.Add(new CellPlan
                 {
-                    Key = $"{info.Name}|{string.Join("+", names)}",
+                    Key = SweepLedger.CellKey(info.Id, string.Join("+", names)),
                     Method = info.Id,
                     Combo = combo,
                     SelectionTrials = selection,
@@ -63,17 +63,5 @@ public static class GridPlanner
             DatasetFingerprint = datasetFingerprint,
             Cells = cells,
         };
-    }
-
-    /// <summary>The stage-2 trial of a cell for a chosen lambda (null for methods without one) and seed, with its id.</summary>
-    public static TrialSpec FinalTrial(CellPlan cell, double? lambda, int seed)
-    {
-        var info = MethodCatalog.Get(cell.Method);
-        if (info.IsRegularised && lambda is null)
-            throw new ArgumentException($"{info.Name} is regularised: its final trial needs the lambda chosen in stage 1", nameof(lambda));
-        if (!info.IsRegularised && lambda is not null)
-            throw new ArgumentException($"{info.Name} takes no lambda", nameof(lambda));
-        ArgumentOutOfRangeException.ThrowIfNegative(seed);
-        return TrialIds.WithId(cell.FinalTemplate with { Stage = TrialStage.Final, Lambda = lambda, Seed = seed });
     }
 }

@@ -7,7 +7,7 @@ namespace AftSweep.Contracts.Protocol;
 
 /// <summary>
 /// Turns a sweep's trial records into per-cell results following methods.md ("Hyperparameter selection and
-/// reporting"): lambda chosen from the selection records, final accuracies of that lambda per seed, mean and SE,
+/// reporting"): lambda as the <see cref="SweepLedger"/> decides it from the selection records, final accuracies of that lambda per seed, mean and SE,
 /// cells flagged when fewer seeds finished than expected, failed trials named, and the paired comparisons
 /// (<see cref="AftComparisons"/>). Pure: the same records always give
 /// the same summary, in the same order, on the client and in the sweep grain.
@@ -78,9 +78,10 @@ public static class SweepAggregator
             .ToList();
         var comboOrder = combos.Select((c, i) => (Key: string.Join("+", c.Select(t => t.Name)), i)).ToDictionary(x => x.Key, x => x.i);
 
+        var ledger = SweepLedger.FromRecords(records);
         var cells = records
-            .GroupBy(r => (r.Spec.Method, r.Spec.ComboKey))
-            .Select(g => SummariseCell(g.ToList(), expected))
+            .GroupBy(r => SweepLedger.CellKey(r.Spec), StringComparer.Ordinal)
+            .Select(g => SummariseCell(g.ToList(), ledger, expected))
             .OrderBy(c => MethodCatalog.IndexOf(c.Method))
             .ThenBy(c => c.Combo.Count == 0 ? -1 : comboOrder[c.ComboKey])
             .ToList();
@@ -99,11 +100,11 @@ public static class SweepAggregator
         };
     }
 
-    private static CellSummary SummariseCell(List<TrialRecord> records, int expectedSeeds)
+    private static CellSummary SummariseCell(List<TrialRecord> records, SweepLedger ledger, int expectedSeeds)
     {
         var first = records[0].Spec;
         var info = MethodCatalog.Get(first.Method);
-        var cellName = $"cell {info.Name}|{first.ComboKey}";
+        var cellName = $"cell {SweepLedger.CellKey(first)}";
         var warnings = new List<string>();
 
         var selectionRecords = records.Where(r => r.Spec.Stage == TrialStage.Selection).ToList();
@@ -115,41 +116,23 @@ public static class SweepAggregator
             warnings.Add($"selection trials were scored on holdouts of different sizes ({string.Join(", ", holdoutRows)} rows)");
         }
 
-        var selectionScores = selectionRecords
-            .Where(r => r.Status == TrialStatus.Succeeded)
-            .GroupBy(r => r.Spec.Lambda!.Value)
-            .Select(g => new LambdaScore(g.Key, g.OrderBy(r => r.Spec.Seed).Select(r => r.Result!.Accuracy).ToList()))
-            .ToList();
-        var selection = selectionScores.Count > 0 ? LambdaSelection.Choose(selectionScores) : null;
-
-        var finals = records.Where(r => r.Spec.Stage == TrialStage.Final).ToList();
-        var finalLambdas = finals.Select(r => r.Spec.Lambda).Distinct().ToList();
-        double? chosen;
-        if (!info.IsRegularised)
-        {
-            chosen = null;
-        }
-        else if (selection is not null)
-        {
-            chosen = selection.Lambda;
-            var others = finalLambdas.Where(l => l != chosen).ToList();
-            if (others.Count > 0)
-            {
-                warnings.Add($"final trials with lambda {Join(others)} ignored: the selection records choose lambda {Format(chosen.Value)}");
-            }
-        }
-        else if (finalLambdas.Count > 1)
+        // The lambda (and so which stage-2 records count) is the ledger's decision over this dataset's records.
+        var decision = ledger.Decide(SweepLedger.CellKey(first));
+        var selection = decision.Selection;
+        if (decision.FinalLambdaAmbiguous)
         {
             throw new InvalidDataException(
-                $"{cellName}: final trials use lambdas {Join(finalLambdas)} and no selection record says which one was chosen");
-        }
-        else
-        {
-            chosen = finalLambdas.SingleOrDefault();
+                $"{cellName}: final trials use lambdas {Join(decision.FinalLambdas)} and no selection record says which one was chosen");
         }
 
-        var used = finals.Where(r => r.Spec.Lambda == chosen).ToList();
-        var succeeded = used.Where(r => r.Status == TrialStatus.Succeeded).OrderBy(r => r.Spec.Seed).ToList();
+        var chosen = decision.FinalLambda;
+        var others = decision.FinalLambdas.Where(l => l != chosen).ToList();
+        if (selection is not null && others.Count > 0)
+        {
+            warnings.Add($"final trials with lambda {Join(others)} ignored: the selection records choose lambda {Format(selection.Lambda)}");
+        }
+
+        var succeeded = ledger.CountedFinals(decision).OrderBy(r => r.Spec.Seed).ToList();
         var twice = succeeded.GroupBy(r => r.Spec.Seed).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
         {

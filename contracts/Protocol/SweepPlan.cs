@@ -31,7 +31,7 @@ public sealed record CellPlan
     [Id(3)] public required IReadOnlyList<TrialSpec> SelectionTrials { get; init; }
     /// <summary>Stage 2 seeds (the grid's seeds).</summary>
     [Id(4)] public required IReadOnlyList<int> FinalSeeds { get; init; }
-    /// <summary>Stage-2 template: everything but lambda and seed, with an empty Id; make real trials with GridPlanner.FinalTrial.</summary>
+    /// <summary>Stage-2 template: everything but lambda and seed, with an empty Id; make real trials with SweepLedger.FinalTrial.</summary>
     [Id(5)] public required TrialSpec FinalTemplate { get; init; }
 
     public string ComboKey => string.Join("+", Combo.Select(t => t.Name));

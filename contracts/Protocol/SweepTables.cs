@@ -20,12 +20,11 @@ public sealed record CellResult
 
 /// <summary>
 /// Rebuilds every cell's result from trial records alone (the records written to the store), so tables need
-/// neither the cluster nor the plan. The sweep grain builds its status with the same function.
+/// neither the cluster nor the plan. The lambda and the stage-2 trials that count are the <see cref="SweepLedger"/>'s
+/// decision over the records. The sweep grain builds its status with the same function.
 /// </summary>
 public static class SweepTables
 {
-    public static string CellKey(TrialSpec spec) => $"{spec.Method.NameOf()}|{spec.ComboKey}";
-
     /// <param name="records">Records of one sweep.</param>
     /// <param name="expectedSeeds">Final seeds each cell should have; null = the distinct final-stage seeds in the
     /// records (any status), as <see cref="SweepAggregator"/> counts them, or 3 before any final record exists.</param>
@@ -39,22 +38,19 @@ public static class SweepTables
                            0 => SeedStatistics.MinimumSeeds,
                            var n => n,
                        };
+        var ledger = SweepLedger.FromRecords(all);
         return all
-            .GroupBy(r => CellKey(r.Spec), StringComparer.Ordinal)
+            .GroupBy(r => SweepLedger.CellKey(r.Spec), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => BuildCell(g, expected))
+            .Select(g => BuildCell(g, ledger, expected))
             .ToList();
     }
 
-    private static CellResult BuildCell(IGrouping<string, TrialRecord> cell, int expectedSeeds)
+    private static CellResult BuildCell(IGrouping<string, TrialRecord> cell, SweepLedger ledger, int expectedSeeds)
     {
-        var succeeded = cell.Where(r => r.Status == TrialStatus.Succeeded && r.Result is not null).ToList();
-        var choice = LambdaSelection.ChooseFrom(succeeded
-            .Where(r => r.Spec.Stage == TrialStage.Selection && r.Spec.Lambda is not null)
-            .Select(r => (r.Spec.Lambda!.Value, r.Result!.Accuracy)));
-        // A stage-2 trial counts only with the chosen lambda, so a stray record of another lambda never mixes in.
-        var finals = succeeded
-            .Where(r => r.Spec.Stage == TrialStage.Final && (choice is null || r.Spec.Lambda == choice.Lambda))
+        var decision = ledger.Decide(cell.Key);
+        // Only stage-2 trials of the lambda the ledger decided count, so a stray record of another lambda never mixes in.
+        var finals = ledger.CountedFinals(decision)
             .GroupBy(r => r.Spec.Seed)
             .Select(g => g.First())
             .OrderBy(r => r.Spec.Seed)
@@ -65,7 +61,7 @@ public static class SweepTables
             Key = cell.Key,
             Method = first.Method,
             Combo = first.ComboKey,
-            Choice = choice,
+            Choice = decision.Selection,
             Final = SeedStatistics.MeanAndStandardError(finals.Select(r => r.Result!.Accuracy).ToList(), expectedSeeds),
             FinishedSeeds = finals.Select(r => r.Spec.Seed).ToList(),
             FailedTrials = cell.Count(r => r.Status == TrialStatus.Failed),

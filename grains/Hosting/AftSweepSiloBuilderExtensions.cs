@@ -43,7 +43,6 @@ public static class AftSweepSiloBuilderExtensions
         // The AftSweep meter (one per silo); the host's OpenTelemetry exporter, if any, publishes it at /metrics.
         services.AddMetrics();
         services.TryAddSingleton<AftSweepMetrics>();
-        services.TryAddSingleton<IFinalTrialFactory, GridPlannerFinalTrialFactory>();
         return builder;
     }
 

@@ -51,7 +51,6 @@ public sealed class AzureClusterTests(AzuriteFixture azurite)
             ConfigureServices = (i, services) =>
             {
                 services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
-                services.AddSingleton<IFinalTrialFactory, TestFinalTrials>();
             },
         };
 

@@ -20,7 +20,7 @@ public sealed class LeaseTests
     {
         using var temp = new TempFolder();
         var plan = TestPlans.Build("stale", new TestCell(MethodId.Stl, [], [], [0], Combo: ""));
-        var spec = new TestFinalTrials().Create(plan.Cells[0], null, 0);
+        var spec = TestFinalTrials.Create(plan.Cells[0], null, 0);
         await using var cluster = await TestClusters.StartAsync(temp.Path, new ScriptedExecutor(), silos: 1, devices: "");
         var dispatcher = cluster.Client.GetGrain<IDispatcherGrain>(DispatcherGrain.Key);
         var request = new LeaseRequest { Worker = "test/cpu#0", Device = "cpu", WaitMilliseconds = 2000 };
@@ -52,7 +52,7 @@ public sealed class LeaseTests
     {
         using var temp = new TempFolder();
         var plan = TestPlans.Build("poll", new TestCell(MethodId.Stl, [], [], [0], Combo: ""));
-        var spec = new TestFinalTrials().Create(plan.Cells[0], null, 0);
+        var spec = TestFinalTrials.Create(plan.Cells[0], null, 0);
         var scheduling = TestClusters.FastScheduling();
         scheduling.LongPollWait = TimeSpan.FromSeconds(10);
         await using var cluster = await TestClusters.StartAsync(temp.Path, new ScriptedExecutor(), silos: 1, devices: "", scheduling: scheduling);

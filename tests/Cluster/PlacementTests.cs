@@ -158,7 +158,6 @@ public sealed class PlacementTests
             ConfigureServices = (i, services) =>
             {
                 services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
-                services.AddSingleton<IFinalTrialFactory, TestFinalTrials>();
                 services.AddSingleton<IFeatureCacheProbe>(new FixedProbe(cached[i]));
             },
         });
@@ -198,7 +197,6 @@ public sealed class PlacementTests
             ConfigureServices = (i, services) =>
             {
                 services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
-                services.AddSingleton<IFinalTrialFactory, TestFinalTrials>();
                 services.AddSingleton<IFeatureCacheProbe>(new FixedProbe(cached[i]));
             },
         });

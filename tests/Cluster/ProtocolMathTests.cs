@@ -56,7 +56,6 @@ public sealed class ProtocolMathTests
     {
         var plan = TestPlans.Build("tables", new TestCell(MethodId.Kd, [1, 2], [0], [0, 1]));
         var cell = plan.Cells[0];
-        var finals = new TestFinalTrials();
         TrialRecord Rec(TrialSpec spec, double acc, TrialStatus status = TrialStatus.Succeeded) => new()
         {
             SweepId = plan.SweepId,
@@ -67,8 +66,8 @@ public sealed class ProtocolMathTests
         var records = new[]
         {
             Rec(cell.SelectionTrials[0], 0.7), Rec(cell.SelectionTrials[1], 0.75),
-            Rec(finals.Create(cell, 2, 0), 0.6), Rec(finals.Create(cell, 2, 1), 0.8),
-            Rec(finals.Create(cell, 2, 2), 0, TrialStatus.Failed),
+            Rec(TestFinalTrials.Create(cell, 2, 0), 0.6), Rec(TestFinalTrials.Create(cell, 2, 1), 0.8),
+            Rec(TestFinalTrials.Create(cell, 2, 2), 0, TrialStatus.Failed),
         };
 
         var result = SweepTables.FromRecords(records).Single();

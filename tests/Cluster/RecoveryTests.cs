@@ -49,7 +49,7 @@ public sealed class RecoveryTests
         var records = await RecordsAsync(temp.Path, plan.SweepId);
         Assert.Equal(16, records.Count);
         Assert.All(records, r => Assert.Equal(TrialStatus.Succeeded, r.Status));
-        var ids = plan.Cells[0].FinalSeeds.Select(s => new TestFinalTrials().Create(plan.Cells[0], null, s).Id).ToList();
+        var ids = plan.Cells[0].FinalSeeds.Select(s => TestFinalTrials.Create(plan.Cells[0], null, s).Id).ToList();
         Assert.Equal(ids.Order(), records.Select(r => r.Spec.Id).Order());
         // Exactly once: one accepted commit per trial, even though the killed silo's trials ran again elsewhere.
         Assert.All(ids, id => Assert.Equal(1, log.Accepted(id)));
@@ -92,7 +92,7 @@ public sealed class RecoveryTests
         using var temp = new TempFolder();
         var broken = true;
         var plan = TestPlans.Build("retry", new TestCell(MethodId.Stl, [], [], [0, 1, 2], Combo: ""));
-        var bad = new TestFinalTrials().Create(plan.Cells[0], null, 1).Id;
+        var bad = TestFinalTrials.Create(plan.Cells[0], null, 1).Id;
         var executor = new ScriptedExecutor { Failure = s => s.Id == bad && Volatile.Read(ref broken) ? new IOException("disk on fire") : null };
         await using var cluster = await TestClusters.StartAsync(temp.Path, executor);
 
@@ -129,7 +129,7 @@ public sealed class RecoveryTests
         using var temp = new TempFolder();
         var broken = true;
         var plan = TestPlans.Build("diverge", new TestCell(MethodId.Stl, [], [], [0, 1], Combo: ""));
-        var bad = new TestFinalTrials().Create(plan.Cells[0], null, 0).Id;
+        var bad = TestFinalTrials.Create(plan.Cells[0], null, 0).Id;
         var executor = new ScriptedExecutor { Failure = s => s.Id == bad && Volatile.Read(ref broken) ? new TrialFailedException("loss diverged") : null };
         await using var cluster = await TestClusters.StartAsync(temp.Path, executor, silos: 1);
 

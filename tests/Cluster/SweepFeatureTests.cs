@@ -60,7 +60,6 @@ public sealed class SweepFeatureTests
             ConfigureServices = (i, services) =>
             {
                 services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
-                services.AddSingleton<IFinalTrialFactory, TestFinalTrials>();
                 services.AddSingleton<IFeatureExtractionRunner>(runner);
             },
         });

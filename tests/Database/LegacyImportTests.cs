@@ -141,7 +141,7 @@ public sealed class LegacyImportTests
         using var temp = new TempDirectory("aftsweep-legacy-");
         var state = temp.Sub("state");
         var plan = TestPlans.Build("old-files", new TestCell(MethodId.Stl, [], [], [0]));
-        var spec = new TestFinalTrials().Create(plan.Cells[0], null, 0);
+        var spec = TestFinalTrials.Create(plan.Cells[0], null, 0);
         var record = new TrialRecord { SweepId = plan.SweepId, Spec = spec, Status = TrialStatus.Failed, Errors = ["boom"], Attempts = 3 };
         Write(Path.Combine(state, "records", plan.SweepId, spec.Id + ".json"), Encoding.UTF8.GetString(RecordJson.Serialize(record)));
         Write(Path.Combine(state, "grains", "trial", "trial", spec.Id + ".json"), """{"schema":1,"version":7,"type":"T","state":{"status":"failed"}}""");

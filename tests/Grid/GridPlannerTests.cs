@@ -23,7 +23,7 @@ public sealed partial class GridPlannerTests
     /// <summary>Every trial id of a plan: stage 1, and stage 2 for each seed (with lambda 1 where one is needed).</summary>
     private static List<string> AllIds(SweepPlan plan) =>
         plan.Cells.SelectMany(c => c.SelectionTrials.Select(t => t.Id)
-            .Concat(c.FinalSeeds.Select(s => GridPlanner.FinalTrial(c, c.NeedsSelection ? 1 : null, s).Id))).ToList();
+            .Concat(c.FinalSeeds.Select(s => SweepLedger.FinalTrial(c, c.NeedsSelection ? 1 : null, s).Id))).ToList();
 
     public static TheoryData<string> Examples => new(TestPaths.ExampleGrids.Select(Path.GetFileName)!);
 
@@ -209,18 +209,18 @@ public sealed partial class GridPlannerTests
         var aft = plan.Cells.Single(c => c.Key == "aft|minilm");
         var stl = plan.Cells.Single(c => c.Method == MethodId.Stl);
 
-        var a = GridPlanner.FinalTrial(aft, 1, 0);
+        var a = SweepLedger.FinalTrial(aft, 1, 0);
 
         Assert.Equal(TrialStage.Final, a.Stage);
         Assert.Equal(1, a.Lambda);
         Assert.Equal(0, a.Seed);
-        Assert.Equal(a.Id, GridPlanner.FinalTrial(aft, 1, 0).Id);
-        Assert.NotEqual(a.Id, GridPlanner.FinalTrial(aft, 1, 1).Id);
-        Assert.NotEqual(a.Id, GridPlanner.FinalTrial(aft, 10, 0).Id);
+        Assert.Equal(a.Id, SweepLedger.FinalTrial(aft, 1, 0).Id);
+        Assert.NotEqual(a.Id, SweepLedger.FinalTrial(aft, 1, 1).Id);
+        Assert.NotEqual(a.Id, SweepLedger.FinalTrial(aft, 10, 0).Id);
         Assert.DoesNotContain(a.Id, aft.SelectionTrials.Select(t => t.Id)); // stage is part of the identity
-        Assert.Throws<ArgumentException>(() => GridPlanner.FinalTrial(aft, null, 0));
-        Assert.Throws<ArgumentException>(() => GridPlanner.FinalTrial(stl, 1, 0));
-        Assert.Null(GridPlanner.FinalTrial(stl, null, 2).Lambda);
+        Assert.Throws<ArgumentException>(() => SweepLedger.FinalTrial(aft, null, 0));
+        Assert.Throws<ArgumentException>(() => SweepLedger.FinalTrial(stl, 1, 0));
+        Assert.Null(SweepLedger.FinalTrial(stl, null, 2).Lambda);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class TrialFaultTests
     {
         using var temp = new TempFolder();
         var plan = TestPlans.Build("faults", new TestCell(MethodId.Stl, [], [], Enumerable.Range(0, 8).ToArray(), Combo: ""));
-        var ids = plan.Cells[0].FinalSeeds.Select(s => new TestFinalTrials().Create(plan.Cells[0], null, s).Id).ToList();
+        var ids = plan.Cells[0].FinalSeeds.Select(s => TestFinalTrials.Create(plan.Cells[0], null, s).Id).ToList();
         var (nan, oom, hang) = (ids[0], ids[1], ids[2]);
         var broken = 1;
         using var hung = new ManualResetEventSlim(false);

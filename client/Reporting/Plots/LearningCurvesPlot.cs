@@ -34,7 +34,8 @@ public sealed record HoldoutSeries(string Method, string Combo, double Lambda, i
 }
 
 /// <summary>
-/// Training curves of the final-stage trials (TrialResult.Curve), one line per (method, combo), mean over its seeds
+/// Training curves of the final-stage trials the tables count (TrialResult.Curve; the chosen lambda's, as
+/// <see cref="SweepLedger"/> decides), one line per (method, combo), mean over its seeds
 /// with a band of one standard error: cross-entropy and lambda*R in separate panels (their sum mixes scales, so
 /// methods could not be compared), train accuracy, and where stage-1 trials recorded it, holdout accuracy per epoch
 /// for every lambda tried. Legends sit outside the data.
@@ -46,7 +47,10 @@ public static class LearningCurvesPlot
     /// <exception cref="ReportInputException">No curves, or <paramref name="combo"/> is not a combo of the records (the valid ones are named).</exception>
     public static IReadOnlyList<CurveSeries> Series(IEnumerable<TrialRecord> records, string? dataset, string? combo)
     {
-        var finals = Finished(records, dataset, combo, TrialStage.Final);
+        var all = records.ToList();
+        // The trials the tables report: a stray stage-2 record of a lambda stage 1 did not choose is not drawn.
+        var counted = CountedFinals(all);
+        var finals = Finished(all, dataset, combo, TrialStage.Final).Where(r => counted.Contains(r.Spec.Id)).ToList();
         var withCurves = finals.Where(r => r.Result!.Curve.Count > 0).ToList();
         if (withCurves.Count == 0)
         {
@@ -136,6 +140,17 @@ public static class LearningCurvesPlot
         }
         return new Figure(panels, Width: 1100, PanelHeight: 420);
     }
+
+    /// <summary>The stage-2 records that count per cell (those of the lambda the ledger decides), by trial id.</summary>
+    private static HashSet<string> CountedFinals(IEnumerable<TrialRecord> records) =>
+        records.GroupBy(r => (r.Spec.Dataset.Name, r.Spec.Downstream.Model))
+            .SelectMany(g =>
+            {
+                var ledger = SweepLedger.FromRecords(g);
+                return ledger.CellKeys.SelectMany(key => ledger.CountedFinals(ledger.Decide(key)));
+            })
+            .Select(r => r.Spec.Id)
+            .ToHashSet(StringComparer.Ordinal);
 
     private static List<TrialRecord> Finished(IEnumerable<TrialRecord> records, string? dataset, string? combo, TrialStage stage)
     {

@@ -31,7 +31,6 @@ public static class TestClusters
             ConfigureServices = (index, services) =>
             {
                 services.AddSingleton<ITrialExecutor>(executor.ForSilo(index));
-                services.AddSingleton<IFinalTrialFactory, TestFinalTrials>();
                 if (log is not null) services.AddSingleton<IWorkerSlotObserver>(log);
             },
         });

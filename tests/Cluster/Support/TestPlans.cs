@@ -4,7 +4,6 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Grains.Sweeps;
 
 namespace AftSweep.Tests.Cluster.Support;
 
@@ -13,7 +12,7 @@ public sealed record TestCell(MethodId Method, double[] Lambdas, int[] Selection
 
 /// <summary>
 /// Small plans built directly (GridPlanner is another issue): content-addressed ids from the same fields the
-/// planner hashes, and stage-2 trials through <see cref="TestFinalTrials"/>.
+/// planner hashes; stage-2 trials are the ledger's (<see cref="TestFinalTrials"/>).
 /// </summary>
 public static class TestPlans
 {
@@ -49,7 +48,7 @@ public static class TestPlans
             var template = Spec(name, c.Method, combo, TrialStage.Final, null, 0, dataset, downstream);
             return new CellPlan
             {
-                Key = $"{c.Method.NameOf()}|{string.Join("+", combo.Select(t => t.Name))}",
+                Key = SweepLedger.CellKey(c.Method, string.Join("+", combo.Select(t => t.Name))),
                 Method = c.Method,
                 Combo = combo,
                 SelectionTrials = c.Lambdas.SelectMany(l => c.SelectionSeeds.Select(s => Spec(name, c.Method, combo, TrialStage.Selection, l, s, dataset, downstream))).ToList(),
@@ -79,13 +78,8 @@ public static class TestPlans
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }
 
-/// <summary>Stage-2 trials for <see cref="TestPlans"/> plans: the template with the chosen lambda and seed, id re-hashed.</summary>
-public sealed class TestFinalTrials : IFinalTrialFactory
+/// <summary>Stage-2 trials of <see cref="TestPlans"/> plans: what the sweep's ledger plans (<see cref="SweepLedger.FinalTrial"/>).</summary>
+public static class TestFinalTrials
 {
-    public TrialSpec Create(CellPlan cell, double? lambda, int seed)
-    {
-        var t = cell.FinalTemplate;
-        var spec = t with { Lambda = lambda, Seed = seed };
-        return spec with { Id = TestPlans.Hash($"{t.Id}|final|{lambda?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}|{seed}") };
-    }
+    public static TrialSpec Create(CellPlan cell, double? lambda, int seed) => SweepLedger.FinalTrial(cell, lambda, seed);
 }

@@ -9,7 +9,7 @@ namespace AftSweep.Client.Commands.Bench.Scheduler;
 
 /// <summary>
 /// The benchmark's sweep: N stage-1 trials spread over cells of 10 lambdas x selection seeds, so every cell goes through
-/// lambda selection (the aggregation path). No stage-2 seeds: those need GridPlanner.FinalTrial, and scheduling a
+/// lambda selection (the aggregation path). No stage-2 seeds: those need SweepLedger.FinalTrial, and scheduling a
 /// stage-2 trial is the same path as a stage-1 one. Ids are content hashes of a per-run nonce, so runs never collide.
 /// </summary>
 public static class SchedulerBenchPlan

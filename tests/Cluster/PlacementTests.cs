@@ -9,10 +9,10 @@ using AftSweep.Contracts.Trials;
 using AftSweep.Grains.Dispatch;
 using AftSweep.Grains.Options;
 using AftSweep.Grains.Sweeps;
-using AftSweep.Workers.Slots;
 using AftSweep.Tests.Cluster.Support;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Training;
+using AftSweep.Workers.Slots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AftSweep.Tests.Cluster;
@@ -147,26 +147,8 @@ public sealed class PlacementTests
             new TestCell(MethodId.Aft, [0.1, 1.0, 10.0], [0, 1], [0], Combo: "bb"));
         var executor = new PlacingExecutor();
         var cached = new[] { KeysOf(plan, "a"), KeysOf(plan, "bb") };
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
-        {
-            Silos = 2,
-            StateFolder = temp.Path,
-            Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 1 },
-            // A wait far longer than the test: a trial can only run off its silo if placement is broken.
-            Scheduling = Scheduling(TimeSpan.FromSeconds(60)),
-            FastFailureDetection = true,
-            ConfigureServices = (i, services) =>
-            {
-                services.AddSingleton<ITrialExecutor>(executor.ForSilo(i));
-                services.AddSingleton<IFeatureCacheProbe>(new FixedProbe(cached[i]));
-            },
-        });
-        // Both silos' slots have asked for work (and so reported their caches) before the sweep queues anything.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-
-        await new SweepClient(cluster.Client).SubmitAsync(plan);
-        var status = await cluster.Sweeps.WaitForCompletionAsync(plan.SweepId, pollInterval: TimeSpan.FromMilliseconds(100),
-            cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        // A wait far longer than the test: a trial can only run off its silo if placement is broken.
+        var status = await RunOnTwoSilosAsync(temp.Path, plan, executor, cached, TimeSpan.FromSeconds(60));
 
         Assert.Equal(SweepPhase.Completed, status.Phase);
         var records = new List<TrialRecord>();
@@ -187,12 +169,26 @@ public sealed class PlacementTests
         // silo0 holds the sets but takes 3 s per trial; with a 300 ms wait the other silo must pick up the rest.
         var executor = new PlacingExecutor { Duration = silo => silo == 0 ? TimeSpan.FromSeconds(3) : TimeSpan.FromMilliseconds(20) };
         var cached = new[] { KeysOf(plan, "a"), (IReadOnlyList<string>)[] };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var status = await RunOnTwoSilosAsync(temp.Path, plan, executor, cached, TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(SweepPhase.Completed, status.Phase);
+        Assert.Equal(7, executor.RanOn.Count);
+        Assert.Contains(0, executor.RanOn.Values);                // the holder ran what it could
+        Assert.True(executor.RanOn.Values.Count(s => s == 1) >= 4, string.Join(",", executor.RanOn.Values));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7 * 3), $"took {clock.Elapsed}: trials waited for the busy silo");
+    }
+
+    /// <summary>Two silos, one slot each, silo i reporting <paramref name="cached"/>[i]; runs the plan to its end.</summary>
+    private static async Task<SweepStatus> RunOnTwoSilosAsync(string state, SweepPlan plan, PlacingExecutor executor,
+        IReadOnlyList<string>[] cached, TimeSpan localityWait)
+    {
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
             Silos = 2,
-            StateFolder = temp.Path,
+            StateFolder = state,
             Workers = new WorkerSlotOptions { Devices = "cpu", SlotsPerDevice = 1 },
-            Scheduling = Scheduling(TimeSpan.FromMilliseconds(300)),
+            Scheduling = Scheduling(localityWait),
             FastFailureDetection = true,
             ConfigureServices = (i, services) =>
             {
@@ -200,17 +196,10 @@ public sealed class PlacementTests
                 services.AddSingleton<IFeatureCacheProbe>(new FixedProbe(cached[i]));
             },
         });
+        // Both silos' slots have asked for work (and so reported their caches) before the sweep queues anything.
         await Task.Delay(TimeSpan.FromSeconds(1));
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         await new SweepClient(cluster.Client).SubmitAsync(plan);
-        var status = await cluster.Sweeps.WaitForCompletionAsync(plan.SweepId, pollInterval: TimeSpan.FromMilliseconds(100),
+        return await cluster.Sweeps.WaitForCompletionAsync(plan.SweepId, pollInterval: TimeSpan.FromMilliseconds(100),
             cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-
-        Assert.Equal(SweepPhase.Completed, status.Phase);
-        Assert.Equal(7, executor.RanOn.Count);
-        Assert.Contains(0, executor.RanOn.Values);                // the holder ran what it could
-        Assert.True(executor.RanOn.Values.Count(s => s == 1) >= 4, string.Join(",", executor.RanOn.Values));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7 * 3), $"took {clock.Elapsed}: trials waited for the busy silo");
     }
 }

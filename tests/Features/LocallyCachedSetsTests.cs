@@ -1,9 +1,9 @@
 using AftSweep.Contracts.Grid;
-using AftSweep.Workers.Engine;
 using AftSweep.Infra.Storage;
 using AftSweep.Tests.Infrastructure;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
+using AftSweep.Workers.Engine;
 
 namespace AftSweep.Tests.Features;
 

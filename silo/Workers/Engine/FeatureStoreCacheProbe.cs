@@ -1,5 +1,5 @@
-using AftSweep.Workers.Slots;
 using AftSweep.Transfer.Features;
+using AftSweep.Workers.Slots;
 
 namespace AftSweep.Workers.Engine;
 

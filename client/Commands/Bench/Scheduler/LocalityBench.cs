@@ -9,13 +9,13 @@ using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
 using AftSweep.Contracts.Trials;
-using AftSweep.Workers.Engine;
 using AftSweep.Grains.Options;
-using AftSweep.Workers.Slots;
 using AftSweep.Infra.Storage;
 using AftSweep.Transfer.Data;
 using AftSweep.Transfer.Features;
 using AftSweep.Transfer.Training;
+using AftSweep.Workers.Engine;
+using AftSweep.Workers.Slots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AftSweep.Client.Commands.Bench.Scheduler;

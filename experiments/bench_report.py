@@ -244,6 +244,13 @@ def locality_lines(runs):
                          f"{fmt(get(mode, 'BlobMbRead', 'blobMbRead'), 1)} | {fmt(get(mode, 'TrialsPerSecond', 'trialsPerSecond'), 1)} | "
                          f"{'/'.join(str(n) for n in get(mode, 'TrialsPerSilo', 'trialsPerSilo'))} | {get(mode, 'Completed', 'completed')} |")
         lines.append("")
+    lines += ["How to read it: \"shard reads\" counts each silo's reads of a set's shards (concurrent reads of one set in one "
+              "silo share one read, hence fewer reads by locality); a miss is a read from the blob store. With FIFO placement "
+              "both silos cycle through every set and LRU keeps evicting what the next trial needs; by locality each silo "
+              "settles on the sets it holds. While the queue holds local work for every slot within the dispatcher's "
+              "64-item scan the bounded wait changes nothing (`--locality-wait 0` gives the same hit rate); it matters when "
+              "a silo's local work is scarce and another silo's idle slot would otherwise take it. Trials/s include the reads "
+              "of the local folder store, so they are not the scheduler's throughput (the table above is).", ""]
     return lines
 
 

@@ -359,7 +359,7 @@ public sealed partial class DispatcherGrain(
     {
         var first = _waiters.First;
         if (first is null) return;
-        if (item.FeatureKeys.Count > 0 && _queue.PreferredSilos(item).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } preferred)
+        if (item.FeatureKeys.Count > 0 && _queue.Locality.SilosHolding(item).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } preferred)
         {
             for (var node = first; node is not null; node = node.Next)
             {

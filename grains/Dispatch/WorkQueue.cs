@@ -88,9 +88,6 @@ public sealed class WorkQueue(FeatureLocality? locality = null, TimeSpan localit
         return first.Value;
     }
 
-    /// <summary>The silos whose cache holds every feature set of the item (other than <paramref name="exceptSilo"/>).</summary>
-    public IEnumerable<string> PreferredSilos(WorkItem item, string? exceptSilo = null) => _locality.SilosHolding(item, exceptSilo);
-
     /// <summary>Until when the item is kept for another silo that holds its features; null when any slot may take it now.</summary>
     private DateTimeOffset? KeptFor(WorkItem item, string silo, DateTimeOffset now)
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using AftSweep.Client.Cluster;
 using AftSweep.Client.Commands.Bench.Features;
 using AftSweep.Contracts.Cluster;
@@ -101,32 +99,15 @@ public static class LocalityBench
     /// <summary>One selection trial per cell, cell i on teacher i mod K: the queue interleaves the teachers.</summary>
     private static SweepPlan Plan(int trials, IReadOnlyList<TeacherRef> teachers, string nonce)
     {
-        var datasetSpec = new DatasetSpec
-        {
-            Name = "bench-locality", Kind = DatasetKind.Vectors, Format = DatasetFormat.Npy,
-            Train = new SplitSource { X = "x.npy", Y = "y.npy" }, Test = new SplitSource { X = "xt.npy", Y = "yt.npy" },
-        };
-        var downstream = new DownstreamSpec { Model = "mlp" };
-        var training = new ResolvedTraining { Steps = 1, BatchSize = 1, Optimizer = "adam", Lr = 1e-3, WeightDecay = 0, PriorLr = 1e-2, Device = "auto", InnerSteps = 5 };
+        var dataset = SchedulerBenchPlan.Dataset("bench-locality");
         var cells = Enumerable.Range(0, trials).Select(i =>
         {
             var teacher = teachers[i % teachers.Count];
-            var spec = new TrialSpec
-            {
-                Id = Hash($"{nonce}|{i}"), Stage = TrialStage.Selection, Method = MethodId.Aft, Lambda = 1, Combo = [teacher], Seed = i,
-                Dataset = datasetSpec, DatasetFingerprint = DatasetFingerprint, Downstream = downstream, Training = training,
-                HoldoutFraction = 0.1, SplitSeed = 42,
-            };
+            var spec = SchedulerBenchPlan.SelectionTrial(SchedulerBenchPlan.Hash($"{nonce}|{i}"), 1, teacher, i, dataset, DatasetFingerprint);
             return new CellPlan { Key = $"aft|{teacher.Name}#{i}", Method = MethodId.Aft, Combo = [teacher], SelectionTrials = [spec], FinalSeeds = [], FinalTemplate = spec };
         }).ToList();
-        var grid = new GridSpec
-        {
-            Name = $"bench-locality-{nonce}", Dataset = datasetSpec, Downstream = downstream, Teachers = teachers,
-            Combos = teachers.Select(t => (IReadOnlyList<string>)[t.Name]).ToList(),
-            Methods = [new MethodSpec { Method = MethodId.Aft, Lambdas = [1] }], Seeds = [],
-            Training = new TrainingConfig(), Selection = new SelectionSpec(), BaseDirectory = Path.GetTempPath(),
-        };
-        return new SweepPlan { SweepId = Hash($"sweep|{nonce}"), Grid = grid, DatasetFingerprint = DatasetFingerprint, Cells = cells };
+        var grid = SchedulerBenchPlan.Grid($"bench-locality-{nonce}", dataset, teachers, [1]);
+        return new SweepPlan { SweepId = SchedulerBenchPlan.Hash($"sweep|{nonce}"), Grid = grid, DatasetFingerprint = DatasetFingerprint, Cells = cells };
     }
 
     private const string DatasetFingerprint = "bench-locality-dataset";
@@ -139,8 +120,6 @@ public static class LocalityBench
         Test = new LabeledSplit { Labels = new int[rows] },
         ClassNames = ["0"],
     };
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 
     /// <summary>A trial that reads its teachers' train and test features through its silo's feature store, and trains nothing.</summary>
     private sealed class FeatureReadingExecutor(FeatureStore store, LoadedDataset dataset, Action ran) : ITrialExecutor

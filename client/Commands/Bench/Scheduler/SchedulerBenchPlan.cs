@@ -19,37 +19,17 @@ public static class SchedulerBenchPlan
     public static SweepPlan Build(int trials, string nonce)
     {
         if (trials < 1) throw new ArgumentException($"--trials: must be at least 1, got {trials}");
-        var dataset = new DatasetSpec
-        {
-            Name = "bench",
-            Kind = DatasetKind.Vectors,
-            Format = DatasetFormat.Npy,
-            Train = new SplitSource { X = "x.npy", Y = "y.npy" },
-            Test = new SplitSource { X = "xt.npy", Y = "yt.npy" },
-        };
-        var downstream = new DownstreamSpec { Model = "mlp" };
+        var dataset = Dataset("bench");
+        var fingerprint = Hash("bench-dataset");
         var teacher = new TeacherRef("noise", "noise:8");
-        var training = new ResolvedTraining { Steps = 1, BatchSize = 1, Optimizer = "adam", Lr = 1e-3, WeightDecay = 0, PriorLr = 1e-2, Device = "auto", InnerSteps = 5 };
         var cells = new List<CellPlan>();
         for (var start = 0; start < trials; start += LambdasPerCell * 10)
         {
             var cellIndex = cells.Count;
             var count = Math.Min(LambdasPerCell * 10, trials - start);
-            var specs = Enumerable.Range(0, count).Select(i => new TrialSpec
-            {
-                Id = Hash($"{nonce}|{start + i}"),
-                Stage = TrialStage.Selection,
-                Method = MethodId.Aft,
-                Lambda = 1 + (i % LambdasPerCell),
-                Combo = [teacher],
-                Seed = cellIndex * 100 + i / LambdasPerCell,
-                Dataset = dataset,
-                DatasetFingerprint = Hash("bench-dataset"),
-                Downstream = downstream,
-                Training = training,
-                HoldoutFraction = 0.1,
-                SplitSeed = 42,
-            }).ToList();
+            var specs = Enumerable.Range(0, count)
+                .Select(i => SelectionTrial(Hash($"{nonce}|{start + i}"), 1 + (i % LambdasPerCell), teacher, cellIndex * 100 + i / LambdasPerCell, dataset, fingerprint))
+                .ToList();
             cells.Add(new CellPlan
             {
                 Key = $"aft|noise#{cellIndex}",
@@ -60,21 +40,62 @@ public static class SchedulerBenchPlan
                 FinalTemplate = specs[0],
             });
         }
-        var grid = new GridSpec
-        {
-            Name = $"bench-scheduler-{nonce}",
-            Dataset = dataset,
-            Downstream = downstream,
-            Teachers = [teacher],
-            Combos = [["noise"]],
-            Methods = [new MethodSpec { Method = MethodId.Aft, Lambdas = Enumerable.Range(1, LambdasPerCell).Select(l => (double)l).ToList() }],
-            Seeds = [],
-            Training = new TrainingConfig(),
-            Selection = new SelectionSpec(),
-            BaseDirectory = Path.GetTempPath(),
-        };
-        return new SweepPlan { SweepId = Hash($"sweep|{nonce}"), Grid = grid, DatasetFingerprint = Hash("bench-dataset"), Cells = cells };
+        var grid = Grid($"bench-scheduler-{nonce}", dataset, [teacher], Enumerable.Range(1, LambdasPerCell).Select(l => (double)l).ToList());
+        return new SweepPlan { SweepId = Hash($"sweep|{nonce}"), Grid = grid, DatasetFingerprint = fingerprint, Cells = cells };
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    // The pieces every scheduler benchmark's sweep is made of (this one and LocalityBench's): aft selection trials of a
+    // one-step mlp on a vectors dataset whose files no trial reads.
+
+    /// <summary>A vectors dataset named <paramref name="name"/> (its files are never read: bench executors train nothing).</summary>
+    internal static DatasetSpec Dataset(string name) => new()
+    {
+        Name = name,
+        Kind = DatasetKind.Vectors,
+        Format = DatasetFormat.Npy,
+        Train = new SplitSource { X = "x.npy", Y = "y.npy" },
+        Test = new SplitSource { X = "xt.npy", Y = "yt.npy" },
+    };
+
+    private static readonly DownstreamSpec Downstream = new() { Model = "mlp" };
+
+    private static readonly ResolvedTraining Training = new()
+    {
+        Steps = 1, BatchSize = 1, Optimizer = "adam", Lr = 1e-3, WeightDecay = 0, PriorLr = 1e-2, Device = "auto", InnerSteps = 5,
+    };
+
+    /// <summary>An aft selection trial on one teacher.</summary>
+    internal static TrialSpec SelectionTrial(string id, double lambda, TeacherRef teacher, int seed, DatasetSpec dataset, string datasetFingerprint) => new()
+    {
+        Id = id,
+        Stage = TrialStage.Selection,
+        Method = MethodId.Aft,
+        Lambda = lambda,
+        Combo = [teacher],
+        Seed = seed,
+        Dataset = dataset,
+        DatasetFingerprint = datasetFingerprint,
+        Downstream = Downstream,
+        Training = Training,
+        HoldoutFraction = 0.1,
+        SplitSeed = 42,
+    };
+
+    /// <summary>The grid a benchmark sweep reports: aft over <paramref name="lambdas"/>, one combo per teacher.</summary>
+    internal static GridSpec Grid(string name, DatasetSpec dataset, IReadOnlyList<TeacherRef> teachers, IReadOnlyList<double> lambdas) => new()
+    {
+        Name = name,
+        Dataset = dataset,
+        Downstream = Downstream,
+        Teachers = teachers,
+        Combos = teachers.Select(t => (IReadOnlyList<string>)[t.Name]).ToList(),
+        Methods = [new MethodSpec { Method = MethodId.Aft, Lambdas = lambdas }],
+        Seeds = [],
+        Training = new TrainingConfig(),
+        Selection = new SelectionSpec(),
+        BaseDirectory = Path.GetTempPath(),
+    };
+
+    /// <summary>32 hex characters of sha256: trial and sweep ids from a per-run nonce.</summary>
+    internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -68,9 +68,6 @@ public sealed class PlacementTests
 
     private static LeaseRequest Slot(string silo, params string[] cached) => new() { Worker = $"{silo}/cpu#0", Device = "cpu", CachedFeatureKeys = cached };
 
-    private static IReadOnlyList<string> KeysOf(SweepPlan plan, string teacher) =>
-        FeatureSetId.Splits.Select(split => FeatureSetId.For(plan.Grid.Teachers.Single(t => t.Name == teacher), plan.DatasetFingerprint, split).Key).ToList();
-
     [Fact]
     public void Queue_SlotWhoseSiloHoldsTheSets_TakesThatTrialBeforeTheHead()
     {
@@ -146,7 +143,7 @@ public sealed class PlacementTests
             new TestCell(MethodId.Aft, [0.1, 1.0, 10.0], [0, 1], [0], Combo: "a"),
             new TestCell(MethodId.Aft, [0.1, 1.0, 10.0], [0, 1], [0], Combo: "bb"));
         var executor = new PlacingExecutor();
-        var cached = new[] { KeysOf(plan, "a"), KeysOf(plan, "bb") };
+        var cached = new[] { TestPlans.FeatureKeysOf(plan, "a"), TestPlans.FeatureKeysOf(plan, "bb") };
         // A wait far longer than the test: a trial can only run off its silo if placement is broken.
         var status = await RunOnTwoSilosAsync(temp.Path, plan, executor, cached, TimeSpan.FromSeconds(60));
 
@@ -168,7 +165,7 @@ public sealed class PlacementTests
         var plan = TestPlans.Build("placement-wait", new TestCell(MethodId.Aft, [0.1, 1.0, 10.0], [0, 1], [0], Combo: "a"));
         // silo0 holds the sets but takes 3 s per trial; with a 300 ms wait the other silo must pick up the rest.
         var executor = new PlacingExecutor { Duration = silo => silo == 0 ? TimeSpan.FromSeconds(3) : TimeSpan.FromMilliseconds(20) };
-        var cached = new[] { KeysOf(plan, "a"), (IReadOnlyList<string>)[] };
+        var cached = new[] { TestPlans.FeatureKeysOf(plan, "a"), (IReadOnlyList<string>)[] };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var status = await RunOnTwoSilosAsync(temp.Path, plan, executor, cached, TimeSpan.FromMilliseconds(300));
 

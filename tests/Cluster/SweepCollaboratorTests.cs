@@ -34,15 +34,12 @@ public sealed class SweepCollaboratorTests
         };
     }
 
-    private static IReadOnlyList<string> KeysOf(SweepPlan plan, string teacher) =>
-        SweepFeaturePlan.For(plan).Where(r => r.Shards[0].Teacher.Name == teacher).Select(r => r.Key).ToList();
-
     [Fact]
     public async Task FeatureSetGate_HoldsATrialUntilItsSetsAreReadyOrFailed()
     {
         var sets = new FakeSets();
-        foreach (var key in KeysOf(TwoTeachers, "a")) sets.Phases[key] = FeatureSetPhase.Extracting;
-        foreach (var key in KeysOf(TwoTeachers, "bb")) sets.Phases[key] = FeatureSetPhase.Ready;
+        foreach (var key in TestPlans.FeatureKeysOf(TwoTeachers, "a")) sets.Phases[key] = FeatureSetPhase.Extracting;
+        foreach (var key in TestPlans.FeatureKeysOf(TwoTeachers, "bb")) sets.Phases[key] = FeatureSetPhase.Ready;
         var gate = sets.Gate(TwoTeachers);
         var trialOfA = TwoTeachers.Cells[0].SelectionTrials[0];
         var trialOfB = TwoTeachers.Cells[1].SelectionTrials[0];
@@ -57,12 +54,12 @@ public sealed class SweepCollaboratorTests
         Assert.False(await gate.PollAsync()); // nothing changed yet
 
         // a's train set finishes, its test set fails: a failed set lets its trials run (and fail with their own error).
-        sets.Phases[KeysOf(TwoTeachers, "a")[0]] = FeatureSetPhase.Ready;
-        sets.Phases[KeysOf(TwoTeachers, "a")[1]] = FeatureSetPhase.Failed;
+        sets.Phases[TestPlans.FeatureKeysOf(TwoTeachers, "a")[0]] = FeatureSetPhase.Ready;
+        sets.Phases[TestPlans.FeatureKeysOf(TwoTeachers, "a")[1]] = FeatureSetPhase.Failed;
         Assert.True(await gate.PollAsync());
         Assert.True(gate.AllSettled);
         Assert.True(gate.IsReady(trialOfA));
-        Assert.Equal(KeysOf(TwoTeachers, "a").Concat(KeysOf(TwoTeachers, "a")), sets.Resumed);
+        Assert.Equal(TestPlans.FeatureKeysOf(TwoTeachers, "a").Concat(TestPlans.FeatureKeysOf(TwoTeachers, "a")), sets.Resumed);
         // Settled sets are not asked again: a failed one is not retried by every later enqueue.
         await gate.EnsureAsync();
         Assert.Equal(4, sets.Ensured.Count);
@@ -72,13 +69,13 @@ public sealed class SweepCollaboratorTests
     public async Task FeatureSetGate_ReportsASetThatFailedWhenAsked_AndDoesNotWait()
     {
         var sets = new FakeSets();
-        foreach (var key in KeysOf(TwoTeachers, "a")) sets.Phases[key] = FeatureSetPhase.Failed;
-        foreach (var key in KeysOf(TwoTeachers, "bb")) sets.Phases[key] = FeatureSetPhase.Ready;
+        foreach (var key in TestPlans.FeatureKeysOf(TwoTeachers, "a")) sets.Phases[key] = FeatureSetPhase.Failed;
+        foreach (var key in TestPlans.FeatureKeysOf(TwoTeachers, "bb")) sets.Phases[key] = FeatureSetPhase.Ready;
         var gate = sets.Gate(TwoTeachers);
 
         var (waiting, failed) = await gate.EnsureAsync();
         Assert.False(waiting);
-        Assert.Equal(KeysOf(TwoTeachers, "a"), failed.Select(f => f.Request.Key));
+        Assert.Equal(TestPlans.FeatureKeysOf(TwoTeachers, "a"), failed.Select(f => f.Request.Key));
         Assert.All(failed, f => Assert.Equal(["teacher exploded"], f.Status.Errors));
         Assert.True(gate.AllSettled);
         Assert.True(gate.IsReady(TwoTeachers.Cells[0].SelectionTrials[0]));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AftSweep.Contracts.Features;
 using AftSweep.Contracts.Grid;
 using AftSweep.Contracts.Methods;
 using AftSweep.Contracts.Protocol;
@@ -76,6 +77,10 @@ public static class TestPlans
     };
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+
+    /// <summary>The feature-set keys (train and test) of one of the plan's teachers: what its trials read and a silo's cache reports.</summary>
+    public static IReadOnlyList<string> FeatureKeysOf(SweepPlan plan, string teacher) =>
+        FeatureSetId.Splits.Select(split => FeatureSetId.For(plan.Grid.Teachers.Single(t => t.Name == teacher), plan.DatasetFingerprint, split).Key).ToList();
 }
 
 /// <summary>Stage-2 trials of <see cref="TestPlans"/> plans: what the sweep's ledger plans (<see cref="SweepLedger.FinalTrial"/>).</summary>

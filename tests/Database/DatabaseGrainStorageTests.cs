@@ -154,12 +154,19 @@ public sealed class DatabaseGrainStorageTests(PostgresServer server)
     {
         using var temp = new TempDirectory("aftsweep-db-");
         await using var lease = await TestDatabases.OpenAsync(kind, temp, server);
-        var commits = new ThrowAt(null);
+        // The first transaction is held open until every write has been issued, so the test does not depend on the
+        // machine being slow enough for writes to meet a running commit.
+        using var firstCommit = new ManualResetEventSlim();
+        var commits = new ThrowAt(null, holdFirst: firstCommit);
         lease.Database.Writer.Faults = commits;
         var storage = Storage(lease);
         const int Writers = 200;
 
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(() => storage.WriteStateAsync("s", GrainId.Create("trial", $"g{i}"), new Holder<int>(i)))));
+        var writes = Enumerable.Range(0, Writers).Select(i => Task.Run(() => storage.WriteStateAsync("s", GrainId.Create("trial", $"g{i}"), new Holder<int>(i)))).ToList();
+        while (commits.Batches == 0) await Task.Delay(5);
+        await Task.Delay(200);
+        firstCommit.Set();
+        await Task.WhenAll(writes);
 
         // Fewer transactions than writes: writes that arrived while one committed went together into the next.
         Assert.InRange(commits.Batches, 1, Writers - 1);
@@ -288,18 +295,20 @@ public sealed class DatabaseGrainStorageTests(PostgresServer server)
     private sealed class SimulatedCrashException() : Exception("simulated crash");
 
     /// <summary>Counts commits; with a point, throws there as a crash would stop the commit (the transaction rolls back).</summary>
-    private sealed class ThrowAt(CommitPoint? point) : ICommitFaults
+    private sealed class ThrowAt(CommitPoint? point, ManualResetEventSlim? holdFirst = null) : ICommitFaults
     {
         private int _batches;
         private int _writes;
 
-        public int Batches => _batches;
+        public int Batches => Volatile.Read(ref _batches);
         public int Writes => _writes;
 
         public void BeforeCommit(int writes, int recordChanges)
         {
-            Interlocked.Increment(ref _batches);
+            var batch = Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _writes, writes);
+            // The writer runs commits off the callers' threads, so blocking here holds only that transaction.
+            if (batch == 1 && holdFirst is not null && !holdFirst.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("first commit held for 30 s");
             if (point == CommitPoint.BeforeCommit) throw new SimulatedCrashException();
         }
 
